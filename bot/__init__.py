@@ -1,0 +1,1 @@
+"""NetGain: a Discord bot that tracks creators' follower counts and net followers."""

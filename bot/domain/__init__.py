@@ -1,0 +1,1 @@
+"""The pure domain: net followers, growth, periods. No Discord and no SQL in here."""

@@ -1,0 +1,96 @@
+"""Calendar arithmetic in a member's or server's IANA time zone (DST included).
+
+Instants are aware UTC datetimes; days, weeks and periods are local to a zoneinfo zone.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.errors import UserError
+from bot.domain.models import Period
+
+EARLIEST_DAY = date(2004, 1, 1)
+# A backfilled day is stored at local noon: the same calendar day for anyone within 12 hours.
+BACKFILL_TIME = time(12)
+
+_DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The UTC instant a local day starts (zoneinfo resolves a skipped midnight forward)."""
+    return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+
+def local_day(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def week_start(moment: datetime, tz: ZoneInfo) -> datetime:
+    """Monday 00:00 local of the week that contains `moment`."""
+    return local_midnight(monday_of(local_day(moment, tz)), tz)
+
+
+def week_starts(now: datetime, tz: ZoneInfo, count: int) -> list[datetime]:
+    """The starts of the current week and the `count - 1` weeks before it, oldest first."""
+    this_monday = monday_of(local_day(now, tz))
+    return [
+        local_midnight(this_monday - timedelta(weeks=back), tz) for back in range(count - 1, -1, -1)
+    ]
+
+
+def period_start(period: Period, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """When the calendar period containing `now` began, locally; None for all time."""
+    today = local_day(now, tz)
+    if period is Period.WEEK:
+        first = monday_of(today)
+    elif period is Period.MONTH:
+        first = today.replace(day=1)
+    elif period is Period.QUARTER:
+        first = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+    elif period is Period.YEAR:
+        first = today.replace(month=1, day=1)
+    else:
+        return None
+    return local_midnight(first, tz)
+
+
+def parse_day(text: str) -> date:
+    """A `date` option as typed: YYYY-MM-DD, on or after 2004-01-01."""
+    cleaned = text.strip()
+    try:
+        if not _DAY_FORMAT.fullmatch(cleaned):
+            raise ValueError(cleaned)
+        day = date.fromisoformat(cleaned)
+    except ValueError:
+        shown = cleaned.replace("`", "")[:40]
+        raise UserError(
+            f"`date` must be a day written year-month-day, like `2026-11-01`; got `{shown}`."
+        ) from None
+    if day < EARLIEST_DAY:
+        raise UserError(
+            f"`date` {day.isoformat()} is too early: history starts on "
+            f"{EARLIEST_DAY.isoformat()}. Check the year."
+        )
+    return day
+
+
+def reading_instant(day: date | None, now: datetime, tz: ZoneInfo) -> datetime:
+    """The instant a reading is stored at: now, or local noon of a backfilled past day."""
+    if day is None:
+        return now
+    today = local_day(now, tz)
+    if day > today:
+        raise UserError(
+            f"`date` {day.isoformat()} is in the future: today is {today.isoformat()} "
+            f"in your time zone ({tz.key}). Leave `date` out to log today's numbers."
+        )
+    if day == today:
+        return now
+    return datetime.combine(day, BACKFILL_TIME, tzinfo=tz).astimezone(UTC)
