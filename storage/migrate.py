@@ -1,0 +1,102 @@
+"""Numbered, append-only SQL migrations, applied at start in one transaction.
+
+Files are named `NNNN_what.sql` and numbered from 1 without gaps. The version applied is kept
+in the database itself (`schema_version`), so a database always says what shape it has.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+SQLITE_MIGRATIONS = Path(__file__).parent / "migrations" / "sqlite"
+_FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
+
+
+class MigrationError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+def split_statements(sql: str) -> tuple[str, ...]:
+    """Cut a script into whole statements (sqlite3 knows where one ends, strings included)."""
+    statements: list[str] = []
+    pending = ""
+    for line in sql.splitlines(keepends=True):
+        if not pending and (not line.strip() or line.lstrip().startswith("--")):
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise MigrationError(f"unterminated statement: {pending.strip()[:80]}")
+    return tuple(statements)
+
+
+def load_migrations(directory: Path = SQLITE_MIGRATIONS) -> list[Migration]:
+    migrations = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _FILE_NAME.fullmatch(path.name)
+        if match is None:
+            raise MigrationError(f"migration file {path.name} is not named NNNN_name.sql")
+        statements = split_statements(path.read_text(encoding="utf-8"))
+        migrations.append(Migration(int(match[1]), match[2], statements))
+    for expected, migration in enumerate(migrations, start=1):
+        if migration.version != expected:
+            raise MigrationError(
+                f"migrations must be numbered 1, 2, 3...; found {migration.version:04d} "
+                f"where {expected:04d} belongs"
+            )
+    return migrations
+
+
+async def schema_version(db: aiosqlite.Connection) -> int:
+    rows = list(
+        await db.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+        )
+    )
+    if not rows:
+        return 0
+    version = list(await db.execute_fetchall("SELECT version FROM schema_version"))
+    return int(version[0][0]) if version else 0
+
+
+async def migrate(db: aiosqlite.Connection, migrations: list[Migration]) -> int:
+    """Bring the database to the newest version, all steps or none; returns the version."""
+    target = migrations[-1].version if migrations else 0
+    await db.execute("BEGIN IMMEDIATE")
+    try:
+        current = await schema_version(db)
+        if current > target:
+            raise MigrationError(
+                f"the database is at schema version {current}, newer than this NetGain "
+                f"knows ({target}); run a newer NetGain or restore a backup"
+            )
+        if current == 0:
+            await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+            await db.execute("INSERT INTO schema_version (version) VALUES (0)")
+        for migration in migrations[current:]:
+            for statement in migration.statements:
+                await db.execute(statement)
+            log.info("Applied migration %04d_%s", migration.version, migration.name)
+        await db.execute("UPDATE schema_version SET version = ?", (target,))
+        await db.execute("COMMIT")
+    except BaseException:
+        await db.execute("ROLLBACK")
+        raise
+    return target

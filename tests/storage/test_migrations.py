@@ -1,0 +1,132 @@
+"""Migrations on real SQLite files: from empty, from every earlier version, all or nothing."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.domain.models import Period, Platform
+from storage.migrate import (
+    SQLITE_MIGRATIONS,
+    MigrationError,
+    load_migrations,
+    migrate,
+    split_statements,
+)
+from storage.sqlite import SQLiteStorage
+from tests.support.db import query
+
+MIGRATIONS = load_migrations()
+LATEST = MIGRATIONS[-1].version
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+# Rows written the way each schema version stored them, to prove they survive later migrations.
+SEEDS: dict[int, list[str]] = {
+    1: [
+        "INSERT INTO members (user_id, default_platform, timezone, created_at)"
+        " VALUES (7, 'tiktok', 'Europe/Berlin', 1790000000)",
+        "INSERT INTO member_guilds (guild_id, user_id, first_logged_at) VALUES (99, 7, 1790000000)",
+        "INSERT INTO readings (user_id, platform, taken_at, followers, following, source,"
+        " guild_id, logged_at) VALUES (7, 'tiktok', 1795000000, 1200, 300, 'self_reported',"
+        " 99, 1795000000)",
+    ],
+}
+
+
+async def build_at_version(path: Path, version: int) -> None:
+    async with aiosqlite.connect(path, isolation_level=None) as db:
+        if version:
+            await migrate(db, MIGRATIONS[:version])
+        for seeded_at, statements in SEEDS.items():
+            if seeded_at <= version:
+                for statement in statements:
+                    await db.execute(statement)
+
+
+def test_migration_files_are_numbered_without_gaps() -> None:
+    assert [m.version for m in MIGRATIONS] == list(range(1, LATEST + 1))
+    assert set(SEEDS) <= set(range(1, LATEST + 1))
+
+
+async def test_from_empty_creates_the_schema_and_records_the_version(db_path: Path) -> None:
+    storage = await SQLiteStorage.open(db_path)
+    await storage.close()
+    tables = {row[0] for row in query(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"members", "member_guilds", "readings", "bot_state", "schema_version"} <= tables
+    assert query(db_path, "SELECT version FROM schema_version") == [(LATEST,)]
+
+
+@pytest.mark.parametrize("version", range(LATEST))
+async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: int) -> None:
+    await build_at_version(db_path, version)
+    storage = await SQLiteStorage.open(db_path)
+    try:
+        history = await storage.history(
+            user_id=7, guild_id=99, platform=None, period=Period.ALL, now=NOW
+        )
+    finally:
+        await storage.close()
+    assert query(db_path, "SELECT version FROM schema_version") == [(LATEST,)]
+    if version >= 1:
+        assert history.profile.logged_here
+        assert history.profile.timezone.key == "Europe/Berlin"
+        assert history.platform is Platform.TIKTOK
+        assert [(r.followers, r.following) for r in history.readings] == [(1200, 300)]
+
+
+async def test_reopening_applies_nothing_twice(db_path: Path) -> None:
+    for _ in range(2):
+        storage = await SQLiteStorage.open(db_path)
+        await storage.close()
+    assert query(db_path, "SELECT count(*) FROM schema_version") == [(1,)]
+
+
+async def test_a_database_newer_than_the_code_is_refused(db_path: Path) -> None:
+    await (await SQLiteStorage.open(db_path)).close()
+    async with aiosqlite.connect(db_path, isolation_level=None) as db:
+        await db.execute("UPDATE schema_version SET version = ?", (LATEST + 1,))
+    with pytest.raises(MigrationError, match="newer than this NetGain"):
+        await SQLiteStorage.open(db_path)
+
+
+async def test_a_failing_migration_changes_nothing(db_path: Path, tmp_path: Path) -> None:
+    directory = tmp_path / "migrations"
+    shutil.copytree(SQLITE_MIGRATIONS, directory)
+    broken = f"{LATEST + 1:04d}_broken.sql"
+    (directory / broken).write_text(
+        "CREATE TABLE half_done (id INTEGER PRIMARY KEY);\nINSERT INTO missing_table VALUES (1);\n"
+    )
+    await build_at_version(db_path, LATEST)
+    async with aiosqlite.connect(db_path, isolation_level=None) as db:
+        with pytest.raises(Exception, match="missing_table"):
+            await migrate(db, load_migrations(directory))
+    tables = {row[0] for row in query(db_path, "SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half_done" not in tables
+    assert query(db_path, "SELECT version FROM schema_version") == [(LATEST,)]
+    assert query(db_path, "SELECT count(*) FROM readings") == [(1,)]
+
+
+def test_misnumbered_migrations_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("CREATE TABLE a (x);\n")
+    (tmp_path / "0003_c.sql").write_text("CREATE TABLE c (x);\n")
+    with pytest.raises(MigrationError, match="numbered"):
+        load_migrations(tmp_path)
+
+
+def test_statements_split_on_whole_statements_only() -> None:
+    script = """
+    -- a comment; with a semicolon
+    CREATE TABLE t (note TEXT DEFAULT 'a;b');
+    CREATE TRIGGER tr AFTER INSERT ON t BEGIN
+        UPDATE t SET note = 'x;y';
+    END;
+    """
+    statements = split_statements(script)
+    assert len(statements) == 2
+    assert statements[1].endswith("END;")
+    with pytest.raises(MigrationError, match="unterminated"):
+        split_statements("CREATE TABLE t (x)")

@@ -1,0 +1,209 @@
+"""The SQLite backend on a real temporary file, read back through separate connections."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain.errors import UserError
+from bot.domain.models import Period, Platform, ReadingDraft, Source
+from storage import Logged, NeedsConfirmation
+from storage.sqlite import SQLiteStorage
+from tests.support.db import count_rows, query
+
+NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)  # a Thursday
+ALICE, BOB, GUILD, OTHER_GUILD = 101, 202, 9001, 9002
+
+
+def draft(followers: int = 1200, following: int = 300, **changes: object) -> ReadingDraft:
+    base = ReadingDraft(user_id=ALICE, guild_id=GUILD, platform=None, followers=followers,
+                        following=following)
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+async def logged(storage: SQLiteStorage, entry: ReadingDraft, now: datetime = NOW) -> Logged:
+    outcome = await storage.log_reading(entry, now=now)
+    assert isinstance(outcome, Logged)
+    return outcome
+
+
+async def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    assert query(db_path, "PRAGMA journal_mode") == [("wal",)]
+    db = storage._db
+    assert list(await db.execute_fetchall("PRAGMA foreign_keys")) == [(1,)]
+    assert list(await db.execute_fetchall("PRAGMA busy_timeout")) == [(5000,)]
+
+
+async def test_first_reading_creates_the_member_and_is_committed(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    outcome = await logged(storage, draft(likes=5000, posts=40, note="launch week"))
+    # Another connection (another process, say) sees it as soon as log_reading returns.
+    rows = query(
+        db_path,
+        "SELECT user_id, platform, taken_at, followers, following, source, likes, posts,"
+        " note, guild_id FROM readings",
+    )
+    assert rows == [
+        (ALICE, "tiktok", int(NOW.timestamp()), 1200, 300, "self_reported", 5000, 40,
+         "launch week", GUILD)
+    ]
+    assert query(db_path, "SELECT user_id, default_platform FROM members") == [(ALICE, "tiktok")]
+    assert query(db_path, "SELECT guild_id, user_id FROM member_guilds") == [(GUILD, ALICE)]
+    assert outcome.previous is None
+    assert outcome.reading.net == 900
+    assert outcome.reading.source is Source.SELF_REPORTED
+    assert outcome.reading.taken_at == NOW
+
+
+async def test_change_and_week_to_date_growth(storage: SQLiteStorage) -> None:
+    await logged(storage, draft(1000, 300), now=NOW - timedelta(days=7))  # last week
+    await logged(storage, draft(1050, 300), now=NOW - timedelta(days=2))  # Tuesday
+    outcome = await logged(storage, draft(1100, 310))
+    assert outcome.previous is not None
+    assert outcome.previous.followers == 1050
+    assert outcome.week_start == datetime(2026, 11, 16, tzinfo=UTC)
+    assert outcome.week is not None
+    assert not outcome.week.from_first_log
+    assert outcome.week.growth.delta == 100
+    assert outcome.week.growth.pct == pytest.approx(0.1)
+
+
+async def test_an_implausible_jump_is_not_stored_until_confirmed(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    await logged(storage, draft(1000))
+    pending = await storage.log_reading(draft(12000), now=NOW + timedelta(hours=1))
+    assert isinstance(pending, NeedsConfirmation)
+    assert pending.previous.followers == 1000
+    assert count_rows(db_path, "readings") == 1
+    confirmed = await storage.log_reading(draft(12000), now=NOW + timedelta(hours=1),
+                                          confirmed=True)
+    assert isinstance(confirmed, Logged)
+    assert count_rows(db_path, "readings") == 2
+
+
+async def test_platforms_keep_separate_histories(storage: SQLiteStorage) -> None:
+    await logged(storage, draft(1000, platform=Platform.TIKTOK))
+    outcome = await logged(storage, draft(50, platform=Platform.INSTAGRAM))
+    assert outcome.previous is None  # no earlier Instagram reading: no typo guard either
+
+
+async def test_backfill_is_stored_at_local_noon_next_to_its_neighbours(
+    storage: SQLiteStorage,
+) -> None:
+    await logged(storage, draft(900), now=NOW - timedelta(days=10))
+    await logged(storage, draft(1200))
+    outcome = await logged(storage, draft(1000, day=date(2026, 11, 12)))
+    assert outcome.backfilled
+    assert outcome.reading.taken_at == datetime(2026, 11, 12, 12, tzinfo=UTC)
+    assert outcome.previous is not None
+    assert outcome.previous.followers == 900
+    # The latest logged entry is the backfill, whatever day it was for.
+    latest = await storage.latest_entry(ALICE)
+    assert latest == outcome.reading
+
+
+async def test_a_future_day_stores_nothing_and_leaves_the_connection_usable(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    with pytest.raises(UserError, match="in the future"):
+        await storage.log_reading(draft(day=date(2026, 11, 20)), now=NOW)
+    assert count_rows(db_path, "readings") == 0
+    assert count_rows(db_path, "members") == 0
+    await logged(storage, draft())
+    assert count_rows(db_path, "readings") == 1
+
+
+async def test_history_shows_the_platform_the_member_logs(storage: SQLiteStorage) -> None:
+    await logged(storage, draft(400, platform=Platform.INSTAGRAM), now=NOW - timedelta(days=60))
+    await logged(storage, draft(500, platform=Platform.INSTAGRAM), now=NOW - timedelta(days=1))
+    found = await storage.history(
+        user_id=ALICE, guild_id=GUILD, platform=None, period=Period.WEEK, now=NOW
+    )
+    assert found.platform is Platform.INSTAGRAM
+    # The six-week glance reaches back to 2026-10-12: the 60-day-old reading comes along
+    # as the one just before it.
+    assert [r.followers for r in found.readings] == [400, 500]
+    tiktok = await storage.history(
+        user_id=ALICE, guild_id=GUILD, platform=Platform.TIKTOK, period=Period.WEEK, now=NOW
+    )
+    assert tiktok.readings == []
+
+
+async def test_history_knows_where_a_member_logged(storage: SQLiteStorage) -> None:
+    await logged(storage, draft())
+    here = await storage.history(
+        user_id=ALICE, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+    )
+    elsewhere = await storage.history(
+        user_id=ALICE, guild_id=OTHER_GUILD, platform=None, period=Period.ALL, now=NOW
+    )
+    stranger = await storage.history(
+        user_id=BOB, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+    )
+    assert here.profile.logged_here
+    assert not elsewhere.profile.logged_here
+    assert not stranger.profile.known
+    assert stranger.readings == []
+
+
+async def test_delete_only_removes_the_members_own_reading(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    outcome = await logged(storage, draft())
+    assert not await storage.delete_reading(BOB, outcome.reading.id)
+    assert count_rows(db_path, "readings") == 1
+    assert await storage.delete_reading(ALICE, outcome.reading.id)
+    assert not await storage.delete_reading(ALICE, outcome.reading.id)
+    assert count_rows(db_path, "readings") == 0
+    assert await storage.latest_entry(ALICE) is None
+
+
+async def test_state_round_trips(storage: SQLiteStorage) -> None:
+    assert await storage.get_state("k") is None
+    await storage.set_state("k", "one")
+    await storage.set_state("k", "two")
+    assert await storage.get_state("k") == "two"
+
+
+async def test_concurrent_logs_on_one_connection_do_not_interleave(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    entries = [replace(draft(1000 + i), user_id=ALICE + i) for i in range(20)]
+    await asyncio.gather(*(logged(storage, entry) for entry in entries))
+    assert count_rows(db_path, "readings") == 20
+    assert count_rows(db_path, "members") == 20
+
+
+async def test_two_processes_share_one_file(db_path: Path) -> None:
+    first = await SQLiteStorage.open(db_path)
+    second = await SQLiteStorage.open(db_path)
+    try:
+        await asyncio.gather(
+            *(logged(first, replace(draft(), user_id=i)) for i in range(10)),
+            *(logged(second, replace(draft(), user_id=100 + i)) for i in range(10)),
+        )
+        found = await second.history(
+            user_id=3, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+        )
+    finally:
+        await first.close()
+        await second.close()
+    assert count_rows(db_path, "readings") == 20
+    assert [r.followers for r in found.readings] == [1200]
+
+
+async def test_close_stops_the_worker_thread(db_path: Path) -> None:
+    before = threading.active_count()
+    storage = await SQLiteStorage.open(db_path)
+    assert threading.active_count() == before + 1
+    await storage.close()
+    assert threading.active_count() == before
