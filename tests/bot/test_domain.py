@@ -202,3 +202,15 @@ def test_summarize_combines_latest_period_and_weeks() -> None:
     assert summary.window is not None
     assert summary.window.growth.delta == 200
     assert summarize([], Period.MONTH, at("2026-11-22T12:00:00"), UTC_ZONE) is None
+
+
+def test_a_reading_exactly_at_a_boundary_opens_the_new_week() -> None:
+    # Stretches are (start, end]: a reading at Monday 00:00 is both last week's closing value
+    # and this week's starting value, so no change is counted twice.
+    readings = [reading("2026-11-12T10:00:00", 1000), reading("2026-11-16T00:00:00", 1100)]
+    last_week = window(readings, at("2026-11-09T00:00:00"), at("2026-11-16T00:00:00"))
+    this_week = window(readings, at("2026-11-16T00:00:00"), at("2026-11-16T08:00:00"))
+    assert last_week is not None and this_week is not None
+    assert last_week.growth.delta == 100
+    assert this_week.growth.delta == 0
+    assert not this_week.from_first_log

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import threading
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -202,8 +201,13 @@ async def test_two_processes_share_one_file(db_path: Path) -> None:
 
 
 async def test_close_stops_the_worker_thread(db_path: Path) -> None:
-    before = threading.active_count()
+    # aiosqlite's worker thread is not a daemon: left running, it keeps the process alive.
     storage = await SQLiteStorage.open(db_path)
-    assert threading.active_count() == before + 1
-    await storage.close()
-    assert threading.active_count() == before
+    worker = storage._db._thread
+    try:
+        assert worker.is_alive()
+        assert not worker.daemon
+    finally:
+        await storage.close()
+    worker.join(timeout=5)
+    assert not worker.is_alive()

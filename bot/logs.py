@@ -1,0 +1,30 @@
+"""Logging set-up, with a filter that keeps the bot token out of every record."""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, *secrets: str) -> None:
+        super().__init__()
+        self._secrets = [secret for secret in secrets if secret]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        message = record.getMessage()
+        if any(secret in message for secret in self._secrets):
+            for secret in self._secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def setup_logging(level: str, *secrets: str) -> None:
+    discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
+    redact = RedactSecrets(*secrets)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)

@@ -1,0 +1,58 @@
+"""Start-up and shutdown: storage first, then the bot; closed in reverse order.
+
+SIGTERM and Ctrl-C close the bot, then the database, so the process ends within seconds
+(aiosqlite's worker thread would otherwise keep it alive).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+
+from bot.client import NetGainBot
+from bot.settings import Settings
+from storage import open_storage
+
+log = logging.getLogger(__name__)
+
+Connect = Callable[[NetGainBot], Awaitable[None]]
+
+
+async def serve_until_signal(running: Awaitable[None], close: Callable[[], Awaitable[None]]) -> None:
+    """Await `running` until it ends or SIGINT/SIGTERM arrives; then `close` either way."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for signum in signals:
+        loop.add_signal_handler(signum, stop.set)
+    main = asyncio.ensure_future(running)
+    stopper = asyncio.ensure_future(stop.wait())
+    try:
+        await asyncio.wait({main, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if main.done():
+            main.result()
+        else:
+            log.info("Shutting down")
+    finally:
+        for signum in signals:
+            loop.remove_signal_handler(signum)
+        stopper.cancel()
+        await close()
+        if not main.done():
+            main.cancel()
+            with suppress(asyncio.CancelledError):
+                await main
+
+
+async def run(settings: Settings, connect: Connect, *, force_sync: bool = False) -> None:
+    """Open storage, build the bot, and serve through `connect` until stopped."""
+    storage = await open_storage(settings.database_url)
+    try:
+        bot = NetGainBot(storage=storage, settings=settings, force_sync=force_sync)
+        async with bot:
+            await serve_until_signal(connect(bot), bot.close)
+    finally:
+        await storage.close()

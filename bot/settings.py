@@ -1,0 +1,78 @@
+"""Settings from the environment or `.env`. The token is a secret: never logged or printed."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from storage.url import parse_database_url
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+")
+
+
+def _database_url(value: str) -> str:
+    parse_database_url(value)
+    return value.strip()
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message is one line that names it."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+    )
+
+    discord_token: SecretStr | None = None
+    database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite:///data/netgain.db"
+    dev_guild_id: Annotated[int, Field(gt=0)] | None = None
+    log_level: LogLevel = "INFO"
+
+    @field_validator("discord_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        token = value.get_secret_value().strip()
+        if token.lower().startswith("bot "):
+            raise ValueError("drop the leading 'Bot ': paste the token alone")
+        if not _TOKEN_SHAPE.fullmatch(token):
+            raise ValueError(
+                "does not look like a bot token (three dot-separated parts); copy it again "
+                "from the Developer Portal, Bot page, Reset Token"
+            )
+        return SecretStr(token)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    def require_token(self) -> str:
+        if self.discord_token is None:
+            raise SettingsError(
+                "DISCORD_TOKEN is not set: put your bot token in .env or the environment "
+                "(README, 'Connect to Discord')"
+            )
+        return self.discord_token.get_secret_value()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation failure into one line per bad setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors(include_input=False, include_url=False):
+            name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            lines.append(f"{name} is malformed: {message}")
+        raise SettingsError("\n".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Extensions: one per feature, each thin (parse, call the domain and storage, render)."""

@@ -1,0 +1,57 @@
+"""/help: what NetGain does and every command, in one screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+if TYPE_CHECKING:
+    from bot.client import NetGainBot
+
+ABOUT = (
+    "NetGain keeps the history of the follower counts you read off your profiles and "
+    "answers with your **net followers**, two ways:\n"
+    "• **Net followers** = followers − following (1,200 − 300 = 900), with the ratio (4.0×).\n"
+    "• **Net growth** over a period = followers at the end − at the start, with the %.\n"
+    "Numbers are self-reported: it works for every platform and account size."
+)
+
+# (command, what it does, an example). Every slash command appears here; a test checks it.
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    (
+        "log",
+        "Log your counts; a big jump asks you to confirm first.",
+        "/log followers:1200 following:300 platform:TikTok",
+    ),
+    ("net", "Net followers, growth over a period, recent weeks.", "/net period:month"),
+    ("history", "Your readings over a period, with changes.", "/history member:@alex"),
+    ("undo", "Remove your latest reading, after showing it.", "/undo"),
+    ("help", "This screen.", "/help"),
+)
+
+
+def help_embed() -> discord.Embed:
+    embed = discord.Embed(title="NetGain", description=ABOUT, colour=discord.Colour(0x5865F2))
+    for name, what, example in COMMANDS:
+        embed.add_field(name=f"/{name}", value=f"{what}\n`{example}`", inline=False)
+    embed.set_footer(
+        text="Platforms: TikTok, Instagram, YouTube, X, Twitch · periods: week, month, "
+        "quarter, year, all"
+    )
+    return embed
+
+
+class Help(commands.Cog):
+    def __init__(self, bot: NetGainBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="What NetGain does and how to use it")
+    async def help(self, interaction: discord.Interaction[NetGainBot]) -> None:
+        await interaction.response.send_message(embed=help_embed(), ephemeral=True)
+
+
+async def setup(bot: NetGainBot) -> None:
+    await bot.add_cog(Help(bot))

@@ -1,0 +1,221 @@
+"""/log, /net, /history and /undo: parse the options, call storage and the domain, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import Transform
+from discord.ext import commands
+
+from bot.domain.errors import UserError
+from bot.domain.models import Period, Platform, Reading, ReadingDraft
+from bot.domain.periods import period_start
+from bot.domain.summaries import summarize, window
+from bot.views import ConfirmView
+from cogs.tracking import render
+from cogs.tracking.options import (
+    DAY,
+    FOLLOWERS,
+    FOLLOWING,
+    GAINED,
+    LIKES,
+    LOST,
+    NOTE,
+    PERIOD,
+    PLATFORM,
+    POSTS,
+)
+from storage import History, Logged, NeedsConfirmation
+
+if TYPE_CHECKING:
+    from bot.client import NetGainBot
+
+Interaction = discord.Interaction["NetGainBot"]
+FIRST_LOG_HINT = "Start with `/log followers 1200 following 300`."
+
+
+class Tracking(commands.Cog):
+    def __init__(self, bot: NetGainBot) -> None:
+        self.bot = bot
+
+    # ---- /log ------------------------------------------------------------------------------
+
+    @app_commands.command(name="log", description="Log your follower and following counts")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        followers="Followers shown on your profile now",
+        following="Accounts you follow, shown on your profile now",
+        platform="Which account (default: your default platform, TikTok at first)",
+        likes="Total likes on your profile",
+        posts="Posts on your profile",
+        gained="Followers gained, read off the platform's analytics",
+        lost="Followers lost, read off the platform's analytics",
+        date="A past day to backfill, as YYYY-MM-DD (default: now)",
+        note="A short note kept with this reading",
+    )
+    async def log(
+        self,
+        interaction: Interaction,
+        followers: Transform[int, FOLLOWERS],
+        following: Transform[int, FOLLOWING],
+        platform: Transform[Platform, PLATFORM] | None = None,
+        likes: Transform[int, LIKES] | None = None,
+        posts: Transform[int, POSTS] | None = None,
+        gained: Transform[int, GAINED] | None = None,
+        lost: Transform[int, LOST] | None = None,
+        date: Transform[dt.date, DAY] | None = None,
+        note: Transform[str | None, NOTE] = None,
+    ) -> None:
+        draft = ReadingDraft(
+            user_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            platform=platform,
+            followers=followers,
+            following=following,
+            likes=likes,
+            posts=posts,
+            gained=gained,
+            lost=lost,
+            day=date,
+            note=note,
+        )
+        outcome = await self.bot.storage.log_reading(draft, now=self.bot.now())
+        if isinstance(outcome, Logged):
+            await interaction.response.send_message(embed=render.logged(outcome, interaction.user))
+            return
+        await self._ask_to_confirm(interaction, outcome)
+
+    async def _ask_to_confirm(self, interaction: Interaction, pending: NeedsConfirmation) -> None:
+        async def store(press: discord.Interaction[Any]) -> None:
+            outcome = await self.bot.storage.log_reading(
+                pending.draft, now=self.bot.now(), confirmed=True
+            )
+            assert isinstance(outcome, Logged)
+            await press.response.edit_message(
+                content=None, embed=render.logged(outcome, press.user), view=None
+            )
+
+        view = ConfirmView(
+            interaction.user,
+            origin=interaction,
+            on_confirm=store,
+            cancelled="Cancelled: nothing was stored. Log again with the right numbers.",
+            expired="No answer, so nothing was stored. Log again when you're ready.",
+        )
+        await interaction.response.send_message(
+            embed=render.jump_prompt(pending, interaction.user), view=view
+        )
+
+    # ---- /net and /history -----------------------------------------------------------------
+
+    async def _history(
+        self,
+        interaction: Interaction,
+        member: discord.Member | discord.User | None,
+        platform: Platform | None,
+        period: Period,
+    ) -> tuple[discord.abc.User, History]:
+        """The member's readings, if this server may see them; else a UserError saying why."""
+        target = member or interaction.user
+        found = await self.bot.storage.history(
+            user_id=target.id,
+            guild_id=interaction.guild_id,
+            platform=platform,
+            period=period,
+            now=self.bot.now(),
+        )
+        yourself = target.id == interaction.user.id
+        if not yourself and not found.profile.logged_here:
+            raise UserError(
+                f"{target.mention} has no readings in this server yet: "
+                "they appear once they use `/log` here."
+            )
+        if not found.profile.known:
+            raise UserError(f"You have no readings yet. {FIRST_LOG_HINT}")
+        if not found.readings:
+            whose = "You have" if yourself else f"{target.mention} has"
+            raise UserError(
+                f"{whose} no {found.platform.label} readings yet. "
+                "Pick another `platform`, or log one with `/log`."
+            )
+        return target, found
+
+    @app_commands.command(name="net", description="Net followers and growth over a period")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        member="Whose numbers (default: yours)",
+        platform="Which account (default: your default platform)",
+        period="Growth over this calendar period so far (default: week)",
+    )
+    async def net(
+        self,
+        interaction: Interaction,
+        member: discord.Member | None = None,
+        platform: Transform[Platform, PLATFORM] | None = None,
+        period: Transform[Period, PERIOD] = Period.WEEK,
+    ) -> None:
+        target, found = await self._history(interaction, member, platform, period)
+        summary = summarize(found.readings, period, self.bot.now(), found.profile.timezone)
+        if summary is None:
+            raise UserError(f"No {found.platform.label} readings yet. {FIRST_LOG_HINT}")
+        await interaction.response.send_message(embed=render.net(summary, target))
+
+    @app_commands.command(name="history", description="Your readings over a period")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        member="Whose readings (default: yours)",
+        platform="Which account (default: your default platform)",
+        period="Which calendar period so far (default: month)",
+    )
+    async def history(
+        self,
+        interaction: Interaction,
+        member: discord.Member | None = None,
+        platform: Transform[Platform, PLATFORM] | None = None,
+        period: Transform[Period, PERIOD] = Period.MONTH,
+    ) -> None:
+        target, found = await self._history(interaction, member, platform, period)
+        now = self.bot.now()
+        start = period_start(period, now, found.profile.timezone)
+        embed = render.history(
+            found.readings,
+            member=target,
+            platform=found.platform,
+            period=period,
+            start=start,
+            found=window(found.readings, start, now),
+        )
+        await interaction.response.send_message(embed=embed)
+
+    # ---- /undo -----------------------------------------------------------------------------
+
+    @app_commands.command(name="undo", description="Remove your latest reading, after showing it")
+    @app_commands.guild_only()
+    async def undo(self, interaction: Interaction) -> None:
+        reading = await self.bot.storage.latest_entry(interaction.user.id)
+        if reading is None:
+            raise UserError(f"You have no readings to undo. {FIRST_LOG_HINT}")
+
+        async def remove(press: discord.Interaction[Any]) -> None:
+            await self._remove(press, reading)
+
+        view = ConfirmView(
+            interaction.user,
+            origin=interaction,
+            on_confirm=remove,
+            confirm_label="Remove it",
+            cancel_label="Keep it",
+            cancelled="Kept: nothing was removed.",
+            expired="No answer, so nothing was removed.",
+        )
+        await interaction.response.send_message(
+            embed=render.undo_prompt(reading), view=view, ephemeral=True
+        )
+
+    async def _remove(self, press: discord.Interaction[Any], reading: Reading) -> None:
+        removed = await self.bot.storage.delete_reading(reading.user_id, reading.id)
+        text = render.removed_text(reading) if removed else "That reading was already removed."
+        await press.response.edit_message(content=text, embed=None, view=None)

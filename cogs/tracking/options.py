@@ -1,0 +1,131 @@
+"""Slash option types that declare their limits to Discord and check them again on arrival.
+
+The Discord client enforces choices and min/max as the member types, but the bot must not
+trust that: every transformer re-checks its value and raises a `UserError` that says how to
+fix it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from bot.domain.errors import UserError
+from bot.domain.metrics import MAX_COUNT
+from bot.domain.models import Period, Platform
+from bot.domain.periods import parse_day
+
+NOTE_MAX = 200
+
+
+class Count(app_commands.Transformer):
+    """A count typed off a profile: a whole number from 0 to ten billion."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.integer
+
+    @property
+    def min_value(self) -> int:
+        return 0
+
+    @property
+    def max_value(self) -> int:
+        return MAX_COUNT
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise UserError(f"`{self.name}` must be a whole number, like `1200`.")
+        if value < 0:
+            raise UserError(
+                f"`{self.name}` can't be negative (you typed {value:,}). "
+                "Type the count shown on your profile, like `1200`."
+            )
+        if value > MAX_COUNT:
+            raise UserError(
+                f"`{self.name}` {value:,} is more than {MAX_COUNT:,}: check for an extra digit."
+            )
+        return value
+
+
+class PlatformOption(app_commands.Transformer):
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    @property
+    def choices(self) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=p.label, value=p.value) for p in Platform]
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> Platform:
+        try:
+            return Platform(str(value).strip().lower())
+        except ValueError:
+            names = ", ".join(p.label for p in Platform)
+            raise UserError(f"`platform` must be one of {names}.") from None
+
+
+class PeriodOption(app_commands.Transformer):
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    @property
+    def choices(self) -> list[app_commands.Choice[str]]:
+        return [app_commands.Choice(name=p.value, value=p.value) for p in Period]
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> Period:
+        try:
+            return Period(str(value).strip().lower())
+        except ValueError:
+            names = ", ".join(p.value for p in Period)
+            raise UserError(f"`period` must be one of {names}.") from None
+
+
+class DayOption(app_commands.Transformer):
+    """A past day to backfill, typed as YYYY-MM-DD (the future is checked in the member's zone)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    @property
+    def max_value(self) -> int:
+        return 32
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> date:
+        return parse_day(str(value))
+
+
+class NoteOption(app_commands.Transformer):
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    @property
+    def max_value(self) -> int:
+        return NOTE_MAX
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> str | None:
+        note = str(value).strip()
+        if len(note) > NOTE_MAX:
+            raise UserError(f"`note` is {len(note)} characters; keep it to {NOTE_MAX}.")
+        return note or None
+
+
+FOLLOWERS = Count("followers")
+FOLLOWING = Count("following")
+LIKES = Count("likes")
+POSTS = Count("posts")
+GAINED = Count("gained")
+LOST = Count("lost")
+PLATFORM = PlatformOption()
+PERIOD = PeriodOption()
+DAY = DayOption()
+NOTE = NoteOption()

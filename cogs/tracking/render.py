@@ -1,0 +1,240 @@
+"""Embeds for the tracking commands, laid out to read well on a phone."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import discord
+
+from bot import format as fmt
+from bot.domain.models import Period, Platform, Reading, Source
+from bot.domain.summaries import NetSummary, WeekGlance, Window
+from storage import Logged, NeedsConfirmation
+
+GREEN = discord.Colour(0x2ECC71)
+AMBER = discord.Colour(0xF1C40F)
+BLUE = discord.Colour(0x5865F2)
+HISTORY_ROWS = 20
+
+PERIOD_LABELS = {
+    Period.WEEK: "this week",
+    Period.MONTH: "this month",
+    Period.QUARTER: "this quarter",
+    Period.YEAR: "this year",
+    Period.ALL: "all time",
+}
+
+
+def _member_embed(title: str, member: discord.abc.User, colour: discord.Colour) -> discord.Embed:
+    embed = discord.Embed(title=title, colour=colour)
+    embed.set_author(name=member.display_name, icon_url=member.display_avatar.url)
+    return embed
+
+
+def _sources(readings: Sequence[Reading]) -> str:
+    labels = sorted({reading.source.label for reading in readings})
+    return "Source: " + " and ".join(labels)
+
+
+def add_counts(embed: discord.Embed, reading: Reading) -> None:
+    """Followers, following, and net followers with the ratio: the first meaning of 'net'."""
+    embed.add_field(name="Followers", value=fmt.count(reading.followers))
+    embed.add_field(name="Following", value=fmt.count(reading.following))
+    embed.add_field(
+        name="Net followers",
+        value=f"**{fmt.count(reading.net)}**\nratio {fmt.ratio(reading.ratio)}",
+    )
+
+
+def change_text(previous: Reading | None, reading: Reading) -> str:
+    if previous is None:
+        return f"First {reading.platform.label} reading. Log again to see your growth."
+    return (
+        f"{fmt.signed(reading.followers - previous.followers)} followers · "
+        f"{fmt.signed(reading.following - previous.following)} following · "
+        f"net {fmt.signed(reading.net - previous.net)}\n"
+        f"previous reading {fmt.timestamp(previous.taken_at, 'R')}"
+    )
+
+
+def window_text(found: Window | None, start: datetime | None, empty: str) -> str:
+    """Net growth over a stretch: '+150 followers (+14.3%)', and what it is measured from."""
+    if found is None:
+        return empty
+    growth = found.growth
+    if found.first is found.last and found.from_first_log:
+        return (
+            f"Only one reading so far ({fmt.timestamp(found.first.taken_at, 'd')}): "
+            "growth shows from your next log."
+        )
+    if found.from_first_log:
+        since = f"since your first log {fmt.timestamp(found.first.taken_at, 'd')}"
+    elif start is not None:
+        since = f"since {fmt.timestamp(start, 'd')}"
+    else:
+        since = ""
+    text = (
+        f"**{fmt.signed(growth.delta)}** followers ({fmt.pct(growth.pct)}) {since}\n"
+        f"{fmt.count(growth.start)} → {fmt.count(growth.end)} · "
+        f"net followers {fmt.signed(found.net_change)}"
+    )
+    if found.gained is not None or found.lost is not None:
+        reported = []
+        if found.gained is not None:
+            reported.append(f"+{fmt.count(found.gained)} gained")
+        if found.lost is not None:
+            reported.append(f"-{fmt.count(found.lost)} lost")
+        text += f"\nReported from analytics: {' · '.join(reported)}"
+    return text
+
+
+def _extras(reading: Reading) -> list[str]:
+    parts = []
+    if reading.likes is not None:
+        parts.append(f"likes {fmt.count(reading.likes)}")
+    if reading.posts is not None:
+        parts.append(f"posts {fmt.count(reading.posts)}")
+    if reading.gained is not None:
+        parts.append(f"gained +{fmt.count(reading.gained)}")
+    if reading.lost is not None:
+        parts.append(f"lost -{fmt.count(reading.lost)}")
+    lines = [" · ".join(parts)] if parts else []
+    if reading.note:
+        lines.append(f"Note: {discord.utils.escape_markdown(reading.note)}")
+    return lines
+
+
+def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
+    reading = outcome.reading
+    embed = _member_embed(f"{reading.platform.label} reading logged", member, GREEN)
+    if outcome.backfilled:
+        embed.description = f"Backfilled for {fmt.timestamp(reading.taken_at, 'D')}"
+    add_counts(embed, reading)
+    embed.add_field(
+        name="Change since previous reading",
+        value=change_text(outcome.previous, reading),
+        inline=False,
+    )
+    embed.add_field(
+        name="This week",
+        value=window_text(outcome.week, outcome.week_start, "No reading this week yet."),
+        inline=False,
+    )
+    extras = _extras(reading)
+    if extras:
+        embed.add_field(name="Also logged", value="\n".join(extras), inline=False)
+    embed.set_footer(text=f"{_sources([reading])} · /net for growth · /undo to remove it")
+    embed.timestamp = reading.taken_at
+    return embed
+
+
+def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord.Embed:
+    previous = pending.previous
+    draft = pending.draft
+    embed = _member_embed(f"Check this {pending.platform.label} reading", member, AMBER)
+    embed.description = (
+        f"**{fmt.count(previous.followers)} → {fmt.count(draft.followers)}** followers "
+        f"({fmt.signed(draft.followers - previous.followers)}) since your reading "
+        f"{fmt.timestamp(previous.taken_at, 'R')}. A jump this big is usually a typo.\n"
+        "Press **Confirm** to store it as typed, or **Cancel** and log again."
+    )
+    embed.add_field(name="Followers", value=fmt.count(draft.followers))
+    embed.add_field(name="Following", value=fmt.count(draft.following))
+    return embed
+
+
+def net(summary: NetSummary, member: discord.abc.User) -> discord.Embed:
+    latest = summary.latest
+    embed = _member_embed(f"Net followers · {latest.platform.label}", member, BLUE)
+    embed.description = f"Latest reading {fmt.timestamp(latest.taken_at, 'R')}"
+    embed.add_field(
+        name="Net followers (followers − following)",
+        value=(
+            f"**{fmt.count(latest.net)}** = {fmt.count(latest.followers)} − "
+            f"{fmt.count(latest.following)} · ratio {fmt.ratio(latest.ratio)}"
+        ),
+        inline=False,
+    )
+    embed.add_field(
+        name=f"Net growth {PERIOD_LABELS[summary.period]}",
+        value=window_text(summary.window, summary.period_start, "No readings in this period."),
+        inline=False,
+    )
+    embed.add_field(name="Last weeks at a glance", value=glance_text(summary.weeks), inline=False)
+    readings = [w.window.last for w in summary.weeks if w.window] or [latest]
+    embed.set_footer(text=f"{_sources(readings)} · growth % is of the followers at the start")
+    return embed
+
+
+def glance_text(weeks: Sequence[WeekGlance]) -> str:
+    lines = []
+    for week in weeks:
+        label = f"Week of {fmt.timestamp(week.start, 'd')}"
+        if week.current:
+            label += " (so far)"
+        found = week.window
+        if found is None or (found.first is found.last and found.from_first_log):
+            lines.append(f"{label}: —")
+            continue
+        growth = found.growth
+        lines.append(f"{label}: **{fmt.signed(growth.delta)}** ({fmt.pct(growth.pct)})")
+    return "\n".join(lines)
+
+
+def history(
+    readings: Sequence[Reading],
+    *,
+    member: discord.abc.User,
+    platform: Platform,
+    period: Period,
+    start: datetime | None,
+    found: Window | None,
+) -> discord.Embed:
+    """The readings in the period, newest first, each with its change from the one before."""
+    embed = _member_embed(
+        f"History · {platform.label} · {PERIOD_LABELS[period]}", member, BLUE
+    )
+    shown = [r for r in readings if start is None or r.taken_at >= start]
+    rows = []
+    for reading in reversed(shown[-HISTORY_ROWS:]):
+        index = readings.index(reading)
+        before = readings[index - 1] if index else None
+        change = f" ({fmt.signed(reading.followers - before.followers)})" if before else ""
+        row = (
+            f"{fmt.timestamp(reading.taken_at, 'd')} **{fmt.count(reading.followers)}**{change}"
+            f" · following {fmt.count(reading.following)} · net {fmt.count(reading.net)}"
+        )
+        if reading.source is not Source.SELF_REPORTED:
+            row += f" · {reading.source.label}"
+        rows.append(row)
+    embed.description = "\n".join(rows) or "No readings in this period."
+    embed.add_field(
+        name="Net growth",
+        value=window_text(found, start, "No readings in this period."),
+        inline=False,
+    )
+    footer = _sources(shown or readings[-1:])
+    if len(shown) > HISTORY_ROWS:
+        footer += f" · showing the latest {HISTORY_ROWS} of {len(shown)} readings"
+    embed.set_footer(text=footer)
+    return embed
+
+
+def undo_prompt(reading: Reading) -> discord.Embed:
+    embed = discord.Embed(title="Remove this reading?", colour=AMBER)
+    embed.description = (
+        f"{reading.platform.label} reading for {fmt.timestamp(reading.taken_at, 'f')}"
+    )
+    add_counts(embed, reading)
+    extras = _extras(reading)
+    if extras:
+        embed.add_field(name="Also logged", value="\n".join(extras), inline=False)
+    return embed
+
+
+def removed_text(reading: Reading) -> str:
+    return (
+        f"Removed your {reading.platform.label} reading of {fmt.count(reading.followers)} "
+        f"followers from {fmt.timestamp(reading.taken_at, 'f')}."
+    )

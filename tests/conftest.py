@@ -1,0 +1,72 @@
+"""Shared fixtures: real SQLite files on a temporary path, Discord simulated by SimCord."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from simcord import Env
+
+from bot.client import NetGainBot
+from bot.settings import Settings
+from storage.sqlite import SQLiteStorage
+from tests.support.db import count_rows
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """A database connection left open keeps its worker thread, and the process, alive."""
+    before = set(threading.enumerate())
+    yield
+    for thread in set(threading.enumerate()) - before:
+        if not thread.daemon:
+            thread.join(timeout=5)
+            assert not thread.is_alive(), f"the test left thread {thread.name} running"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "netgain.db"
+
+
+@pytest.fixture
+def settings(db_path: Path) -> Settings:
+    return Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
+
+
+@pytest_asyncio.fixture
+async def storage(db_path: Path) -> AsyncIterator[SQLiteStorage]:
+    opened = await SQLiteStorage.open(db_path)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
+def simcord_bot(storage: SQLiteStorage, settings: Settings) -> NetGainBot:
+    return NetGainBot(storage=storage, settings=settings)
+
+
+@dataclass
+class World:
+    """A server with a #general channel and two members, alice and bob."""
+
+    env: Env
+    db_path: Path
+
+    def __post_init__(self) -> None:
+        self.guild = self.env.create_guild(name="Creators")
+        self.channel = self.guild.create_text_channel("general")
+        self.alice = self.guild.add_member(self.env.create_user("alice"))
+        self.bob = self.guild.add_member(self.env.create_user("bob"))
+
+    def readings(self) -> int:
+        return count_rows(self.db_path, "readings")
+
+
+@pytest.fixture
+def world(simcord_env: Env, db_path: Path) -> World:
+    return World(simcord_env, db_path)
