@@ -6,13 +6,16 @@ import argparse
 import asyncio
 import logging
 import sys
+from typing import NoReturn
 
+import aiohttp
 import discord
 
 from bot.client import NetGainBot
 from bot.logs import setup_logging
 from bot.runner import run
 from bot.settings import SettingsError, load_settings
+from storage import StorageError
 
 log = logging.getLogger("netgain")
 
@@ -34,8 +37,7 @@ def main(argv: list[str] | None = None) -> None:
         settings = load_settings()
         token = settings.require_token()
     except SettingsError as error:
-        print(f"netgain: {error}", file=sys.stderr)
-        raise SystemExit(2) from None
+        _stop(f"{error}", 2)
     setup_logging(settings.log_level, token)
 
     async def serve(bot: NetGainBot) -> None:
@@ -45,11 +47,27 @@ def main(argv: list[str] | None = None) -> None:
         await bot.login(token)  # setup_hook runs here and syncs
 
     try:
-        asyncio.run(run(settings, sync_only if args.command == "sync" else serve,
-                        force_sync=args.command == "sync"))
-    except discord.LoginFailure:
-        print("netgain: DISCORD_TOKEN was refused by Discord: reset it in the "
-              "Developer Portal and update .env", file=sys.stderr)
-        raise SystemExit(1) from None
+        asyncio.run(
+            run(
+                settings,
+                sync_only if args.command == "sync" else serve,
+                force_sync=args.command == "sync",
+            )
+        )
     except KeyboardInterrupt:
         pass
+    except StorageError as error:
+        _stop(f"{error}", 1)
+    except discord.LoginFailure:
+        _stop(
+            "DISCORD_TOKEN was refused by Discord: reset it in the Developer Portal "
+            "(Bot > Reset Token) and update .env",
+            1,
+        )
+    except (aiohttp.ClientError, OSError) as error:
+        _stop(f"could not reach Discord ({error}); check the network and start again", 1)
+
+
+def _stop(message: str, code: int) -> NoReturn:
+    print(f"netgain: {message}", file=sys.stderr)
+    raise SystemExit(code) from None

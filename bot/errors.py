@@ -71,7 +71,8 @@ def describe(interaction: discord.Interaction[Any]) -> str:
     if interaction.command is not None:
         what = f"/{interaction.command.qualified_name}"
     else:
-        what = f"component {(interaction.data or {}).get('custom_id', '?')}"
+        data: dict[str, Any] = dict(interaction.data or {})
+        what = f"component {data.get('custom_id', '?')}"
     options = {
         name: getattr(value, "id", value) for name, value in vars(interaction.namespace).items()
     }

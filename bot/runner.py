@@ -21,7 +21,9 @@ log = logging.getLogger(__name__)
 Connect = Callable[[NetGainBot], Awaitable[None]]
 
 
-async def serve_until_signal(running: Awaitable[None], close: Callable[[], Awaitable[None]]) -> None:
+async def serve_until_signal(
+    running: Awaitable[None], close: Callable[[], Awaitable[None]]
+) -> None:
     """Await `running` until it ends or SIGINT/SIGTERM arrives; then `close` either way."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()

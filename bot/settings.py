@@ -74,5 +74,5 @@ def load_settings(**overrides: object) -> Settings:
         for problem in error.errors(include_input=False, include_url=False):
             name = str(problem["loc"][0]).upper() if problem["loc"] else "settings"
             message = str(problem["msg"]).removeprefix("Value error, ")
-            lines.append(f"{name} is malformed: {message}")
+            lines.append(f"{name} is invalid: {message}")
         raise SettingsError("\n".join(lines)) from None

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from storage.base import History, Logged, NeedsConfirmation, Storage
+from storage.migrate import StorageError
 from storage.url import parse_database_url
 
-__all__ = ["History", "Logged", "NeedsConfirmation", "Storage", "open_storage"]
+__all__ = ["History", "Logged", "NeedsConfirmation", "Storage", "StorageError", "open_storage"]
 
 
 async def open_storage(database_url: str) -> Storage[Any]:
@@ -15,4 +17,9 @@ async def open_storage(database_url: str) -> Storage[Any]:
     from storage.sqlite import SQLiteStorage
 
     target = parse_database_url(database_url)
-    return await SQLiteStorage.open(target.path)
+    try:
+        return await SQLiteStorage.open(target.path)
+    except StorageError as error:
+        raise StorageError(f"cannot use the database at {target.path}: {error}") from error
+    except (OSError, sqlite3.Error) as error:
+        raise StorageError(f"cannot open the database at {target.path}: {error}") from error

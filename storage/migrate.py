@@ -20,7 +20,11 @@ SQLITE_MIGRATIONS = Path(__file__).parent / "migrations" / "sqlite"
 _FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
 
 
-class MigrationError(RuntimeError):
+class StorageError(RuntimeError):
+    """The database cannot be used; the message says why, for one clear line."""
+
+
+class MigrationError(StorageError):
     pass
 
 

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _SQLITE_PREFIX = "sqlite:///"
-EXAMPLES = "sqlite:///data/netgain.db (relative) or sqlite:////var/lib/netgain/netgain.db (absolute)"
+EXAMPLES = (
+    "sqlite:///data/netgain.db (relative) or sqlite:////var/lib/netgain/netgain.db (absolute)"
+)
 
 
 @dataclass(frozen=True, slots=True)

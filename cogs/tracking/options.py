@@ -60,7 +60,7 @@ class PlatformOption(app_commands.Transformer):
         return discord.AppCommandOptionType.string
 
     @property
-    def choices(self) -> list[app_commands.Choice[str]]:
+    def choices(self) -> list[app_commands.Choice[int | float | str]]:
         return [app_commands.Choice(name=p.label, value=p.value) for p in Platform]
 
     async def transform(self, interaction: discord.Interaction[Any], value: Any) -> Platform:
@@ -77,7 +77,7 @@ class PeriodOption(app_commands.Transformer):
         return discord.AppCommandOptionType.string
 
     @property
-    def choices(self) -> list[app_commands.Choice[str]]:
+    def choices(self) -> list[app_commands.Choice[int | float | str]]:
         return [app_commands.Choice(name=p.value, value=p.value) for p in Period]
 
     async def transform(self, interaction: discord.Interaction[Any], value: Any) -> Period:

@@ -192,9 +192,7 @@ def history(
     found: Window | None,
 ) -> discord.Embed:
     """The readings in the period, newest first, each with its change from the one before."""
-    embed = _member_embed(
-        f"History · {platform.label} · {PERIOD_LABELS[period]}", member, BLUE
-    )
+    embed = _member_embed(f"History · {platform.label} · {PERIOD_LABELS[period]}", member, BLUE)
     shown = [r for r in readings if start is None or r.taken_at >= start]
     rows = []
     for reading in reversed(shown[-HISTORY_ROWS:]):

@@ -72,7 +72,9 @@ def test_growth_is_end_minus_start_over_start() -> None:
         (1_000_000, 1_400_000, False),
     ],
 )
-def test_typo_guard_needs_both_half_and_a_hundred(previous: int, new: int, implausible: bool) -> None:
+def test_typo_guard_needs_both_half_and_a_hundred(
+    previous: int, new: int, implausible: bool
+) -> None:
     assert is_implausible_jump(previous, new) is implausible
 
 

@@ -59,8 +59,16 @@ async def test_week_to_date_growth(world: World) -> None:
 
 async def test_platform_and_optional_fields_are_stored_and_shown(world: World) -> None:
     result = await world.alice.slash(
-        world.channel, "log", followers=5000, following=80, platform="instagram",
-        likes=120_000, posts=310, gained=400, lost=35, note="reel went wide",
+        world.channel,
+        "log",
+        followers=5000,
+        following=80,
+        platform="instagram",
+        likes=120_000,
+        posts=310,
+        gained=400,
+        lost=35,
+        note="reel went wide",
     )
     assert result.response.embeds[0].title == "Instagram reading logged"
     assert fields(result)["Also logged"] == (

@@ -18,9 +18,7 @@ async def test_log_then_net_shows_900(world: World) -> None:
 
     assert not result.ephemeral
     shown = fields(result)
-    assert shown["Net followers (followers − following)"] == (
-        "**900** = 1,200 − 300 · ratio 4.0×"
-    )
+    assert shown["Net followers (followers − following)"] == ("**900** = 1,200 − 300 · ratio 4.0×")
     assert "Net growth this week" in shown
     assert "Last weeks at a glance" in shown
 

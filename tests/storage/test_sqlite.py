@@ -20,8 +20,9 @@ ALICE, BOB, GUILD, OTHER_GUILD = 101, 202, 9001, 9002
 
 
 def draft(followers: int = 1200, following: int = 300, **changes: object) -> ReadingDraft:
-    base = ReadingDraft(user_id=ALICE, guild_id=GUILD, platform=None, followers=followers,
-                        following=following)
+    base = ReadingDraft(
+        user_id=ALICE, guild_id=GUILD, platform=None, followers=followers, following=following
+    )
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
@@ -51,8 +52,18 @@ async def test_first_reading_creates_the_member_and_is_committed(
         " note, guild_id FROM readings",
     )
     assert rows == [
-        (ALICE, "tiktok", int(NOW.timestamp()), 1200, 300, "self_reported", 5000, 40,
-         "launch week", GUILD)
+        (
+            ALICE,
+            "tiktok",
+            int(NOW.timestamp()),
+            1200,
+            300,
+            "self_reported",
+            5000,
+            40,
+            "launch week",
+            GUILD,
+        )
     ]
     assert query(db_path, "SELECT user_id, default_platform FROM members") == [(ALICE, "tiktok")]
     assert query(db_path, "SELECT guild_id, user_id FROM member_guilds") == [(GUILD, ALICE)]
@@ -83,8 +94,9 @@ async def test_an_implausible_jump_is_not_stored_until_confirmed(
     assert isinstance(pending, NeedsConfirmation)
     assert pending.previous.followers == 1000
     assert count_rows(db_path, "readings") == 1
-    confirmed = await storage.log_reading(draft(12000), now=NOW + timedelta(hours=1),
-                                          confirmed=True)
+    confirmed = await storage.log_reading(
+        draft(12000), now=NOW + timedelta(hours=1), confirmed=True
+    )
     assert isinstance(confirmed, Logged)
     assert count_rows(db_path, "readings") == 2
 
