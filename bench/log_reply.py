@@ -174,9 +174,10 @@ def main() -> None:
         f"{'its transaction alone':>24} {tx[0]:>10.3f} {tx[1]:>10.3f} {tx[2]:>10.3f}"
         "  (outside SimCord, synchronous=FULL on a real file)"
     )
+    netgain_kib, bare_kib = results["netgain_peak"] / 1024, results["bare_peak"] / 1024
     print(
-        f"peak traced memory over {min(args.iterations, 100)} /log: NetGain {results['netgain_peak'] / 1024:.0f} KiB, "
-        f"bare {results['bare_peak'] / 1024:.0f} KiB"
+        f"peak traced memory over {min(args.iterations, 100)} /log: "
+        f"NetGain {netgain_kib:.0f} KiB, bare {bare_kib:.0f} KiB"
     )
 
 
