@@ -20,11 +20,6 @@ log = logging.getLogger(__name__)
 EXTENSIONS = ("cogs.tracking", "cogs.help")
 
 
-# NetGain never joins voice, so discord.py's start-up warnings about voice libraries are noise.
-discord.VoiceClient.warn_nacl = False
-discord.VoiceClient.warn_dave = False
-
-
 def intents() -> discord.Intents:
     """Guild events only: slash commands need no privileged intent, nor message content."""
     wanted = discord.Intents.none()

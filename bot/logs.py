@@ -23,8 +23,16 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class WithoutVoiceWarnings(logging.Filter):
+    """NetGain never joins voice: discord.py's warnings about voice libraries are noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
 def setup_logging(level: str, *secrets: str) -> None:
     discord.utils.setup_logging(level=logging.getLevelName(level), root=True)
-    redact = RedactSecrets(*secrets)
+    filters = (RedactSecrets(*secrets), WithoutVoiceWarnings())
     for handler in logging.getLogger().handlers:
-        handler.addFilter(redact)
+        for log_filter in filters:
+            handler.addFilter(log_filter)

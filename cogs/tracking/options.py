@@ -7,7 +7,9 @@ fix it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 import discord
@@ -54,38 +56,30 @@ class Count(app_commands.Transformer):
         return value
 
 
-class PlatformOption(app_commands.Transformer):
+class EnumChoice(app_commands.Transformer):
+    """A string option whose choices are an enum's members, arriving as that member."""
+
+    def __init__(self, name: str, members: list[StrEnum], label: Callable[[Any], str]) -> None:
+        self.name = name
+        self._members = {member.value: member for member in members}
+        self._choices: list[app_commands.Choice[int | float | str]] = [
+            app_commands.Choice(name=label(member), value=member.value) for member in members
+        ]
+
     @property
     def type(self) -> discord.AppCommandOptionType:
         return discord.AppCommandOptionType.string
 
     @property
     def choices(self) -> list[app_commands.Choice[int | float | str]]:
-        return [app_commands.Choice(name=p.label, value=p.value) for p in Platform]
+        return list(self._choices)
 
-    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> Platform:
-        try:
-            return Platform(str(value).strip().lower())
-        except ValueError:
-            names = ", ".join(p.label for p in Platform)
-            raise UserError(f"`platform` must be one of {names}.") from None
-
-
-class PeriodOption(app_commands.Transformer):
-    @property
-    def type(self) -> discord.AppCommandOptionType:
-        return discord.AppCommandOptionType.string
-
-    @property
-    def choices(self) -> list[app_commands.Choice[int | float | str]]:
-        return [app_commands.Choice(name=p.value, value=p.value) for p in Period]
-
-    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> Period:
-        try:
-            return Period(str(value).strip().lower())
-        except ValueError:
-            names = ", ".join(p.value for p in Period)
-            raise UserError(f"`period` must be one of {names}.") from None
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> Any:
+        member = self._members.get(str(value).strip().lower())
+        if member is None:
+            names = ", ".join(choice.name for choice in self._choices)
+            raise UserError(f"`{self.name}` must be one of {names}.")
+        return member
 
 
 class DayOption(app_commands.Transformer):
@@ -125,7 +119,7 @@ LIKES = Count("likes")
 POSTS = Count("posts")
 GAINED = Count("gained")
 LOST = Count("lost")
-PLATFORM = PlatformOption()
-PERIOD = PeriodOption()
+PLATFORM = EnumChoice("platform", list(Platform), lambda platform: platform.label)
+PERIOD = EnumChoice("period", list(Period), lambda period: period.value)
 DAY = DayOption()
 NOTE = NoteOption()

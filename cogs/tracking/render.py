@@ -193,10 +193,13 @@ def history(
 ) -> discord.Embed:
     """The readings in the period, newest first, each with its change from the one before."""
     embed = _member_embed(f"History · {platform.label} · {PERIOD_LABELS[period]}", member, BLUE)
-    shown = [r for r in readings if start is None or r.taken_at >= start]
+    first_shown = next(
+        (i for i, r in enumerate(readings) if start is None or r.taken_at >= start), len(readings)
+    )
+    shown = readings[first_shown:]
     rows = []
-    for reading in reversed(shown[-HISTORY_ROWS:]):
-        index = readings.index(reading)
+    for index in range(len(readings) - 1, max(first_shown, len(readings) - HISTORY_ROWS) - 1, -1):
+        reading = readings[index]
         before = readings[index - 1] if index else None
         change = f" ({fmt.signed(reading.followers - before.followers)})" if before else ""
         row = (
