@@ -168,6 +168,10 @@ def net(summary: NetSummary, member: discord.abc.User) -> discord.Embed:
 
 
 def glance_text(weeks: Sequence[WeekGlance]) -> str:
+    """One line per week, newest first, leaving out the weeks before the member's first log."""
+    logged = [week for week in weeks if week.window is not None]
+    if logged:
+        weeks = weeks[: weeks.index(logged[-1]) + 1]
     lines = []
     for week in weeks:
         label = f"Week of {fmt.timestamp(week.start, 'd')}"

@@ -38,6 +38,9 @@ async def test_net_growth_over_a_period_with_weeks_at_a_glance(world: World) -> 
     weeks = month["Last weeks at a glance"].splitlines()
     assert weeks[0].endswith("(so far): **+150** (+13.6%)")
     assert weeks[1].endswith("**+100** (+10.0%)")
+    # The week of the first log opens the list: earlier, empty weeks are left out.
+    assert len(weeks) == 3
+    assert weeks[2].endswith(": —")
 
     week = fields(await world.alice.slash(world.channel, "net"))
     assert week["Net growth this week"].startswith("**+150** followers (+13.6%) since <t:")
