@@ -1,4 +1,8 @@
-"""The `netgain` command: `netgain` (or `netgain run`) serves, `netgain sync` syncs and exits."""
+"""The `netgain` command.
+
+`netgain` connects to Discord when DISCORD_TOKEN is set and opens the local sandbox when it
+is not; `netgain run`, `netgain sync` and `netgain sandbox` choose explicitly.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import argparse
 import asyncio
 import logging
 import sys
+from pathlib import Path
 from typing import NoReturn
 
 import aiohttp
@@ -14,7 +19,8 @@ import discord
 from bot.client import NetGainBot
 from bot.logs import setup_logging
 from bot.runner import run
-from bot.settings import SettingsError, load_settings
+from bot.sandbox import DEFAULT_DATABASE, DEFAULT_OUTPUT, SandboxOptions, run_sandbox
+from bot.settings import Settings, SettingsError, load_settings
 from storage import StorageError
 
 log = logging.getLogger("netgain")
@@ -23,37 +29,43 @@ log = logging.getLogger("netgain")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="netgain",
-        description="NetGain: log follower counts and read net followers, in Discord.",
+        description="NetGain: log follower counts and read net followers, in Discord. "
+        "With no command: connect to Discord if DISCORD_TOKEN is set, else open the sandbox.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("run", help="connect to Discord and serve (the default)")
+    commands.add_parser("run", help="connect to Discord and serve")
     commands.add_parser("sync", help="push the slash commands to Discord now, then exit")
+    sandbox = commands.add_parser(
+        "sandbox", help="try NetGain against a simulated Discord on this machine (no token)"
+    )
+    sandbox.add_argument("--script", type=Path, help="run the lines of FILE, then exit")
+    sandbox.add_argument("--fresh", action="store_true", help="start with an empty database")
+    sandbox.add_argument(
+        "--database",
+        type=Path,
+        default=DEFAULT_DATABASE,
+        help=f"the sandbox's own database file (default: {DEFAULT_DATABASE})",
+    )
+    sandbox.add_argument("--name", help="your name in the sandbox (default: your login name)")
     return parser
+
+
+def _stop(message: str, code: int) -> NoReturn:
+    print(f"netgain: {message}", file=sys.stderr)
+    raise SystemExit(code) from None
 
 
 def main(argv: list[str] | None = None) -> None:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        token = settings.require_token()
     except SettingsError as error:
         _stop(f"{error}", 2)
-    setup_logging(settings.log_level, token)
-
-    async def serve(bot: NetGainBot) -> None:
-        await bot.start(token)
-
-    async def sync_only(bot: NetGainBot) -> None:
-        await bot.login(token)  # setup_hook runs here and syncs
-
+    command = args.command or ("run" if settings.discord_token else "sandbox")
     try:
-        asyncio.run(
-            run(
-                settings,
-                sync_only if args.command == "sync" else serve,
-                force_sync=args.command == "sync",
-            )
-        )
+        if command == "sandbox":
+            raise SystemExit(_sandbox(settings, args))
+        _connect(settings, sync_only=command == "sync")
     except KeyboardInterrupt:
         pass
     except StorageError as error:
@@ -68,6 +80,31 @@ def main(argv: list[str] | None = None) -> None:
         _stop(f"could not reach Discord ({error}); check the network and start again", 1)
 
 
-def _stop(message: str, code: int) -> NoReturn:
-    print(f"netgain: {message}", file=sys.stderr)
-    raise SystemExit(code) from None
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    setup_logging("WARNING")
+    options = SandboxOptions(
+        database=getattr(args, "database", DEFAULT_DATABASE),
+        fresh=getattr(args, "fresh", False),
+        script=getattr(args, "script", None),
+        name=getattr(args, "name", None),
+        output=DEFAULT_OUTPUT,
+    )
+    if options.script is not None and not options.script.is_file():
+        _stop(f"no script at {options.script}", 2)
+    return asyncio.run(run_sandbox(settings, options))
+
+
+def _connect(settings: Settings, *, sync_only: bool) -> None:
+    try:
+        token = settings.require_token()
+    except SettingsError as error:
+        _stop(f"{error}", 2)
+    setup_logging(settings.log_level, token)
+
+    async def serve(bot: NetGainBot) -> None:
+        await bot.start(token)
+
+    async def sync(bot: NetGainBot) -> None:
+        await bot.login(token)  # setup_hook runs here and syncs
+
+    asyncio.run(run(settings, sync if sync_only else serve, force_sync=sync_only))

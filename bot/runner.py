@@ -49,12 +49,21 @@ async def serve_until_signal(
                 await main
 
 
-async def run(settings: Settings, connect: Connect, *, force_sync: bool = False) -> None:
-    """Open storage, build the bot, and serve through `connect` until stopped."""
+async def run(
+    settings: Settings, connect: Connect, *, force_sync: bool = False, stop_on_signals: bool = True
+) -> None:
+    """Open storage, build the bot, and serve through `connect` until it ends.
+
+    With `stop_on_signals`, SIGINT and SIGTERM end it too; the sandbox's console handles
+    them itself, so that a signal never interrupts a half-run command.
+    """
     storage = await open_storage(settings.database_url)
     try:
         bot = NetGainBot(storage=storage, settings=settings, force_sync=force_sync)
         async with bot:
-            await serve_until_signal(connect(bot), bot.close)
+            if stop_on_signals:
+                await serve_until_signal(connect(bot), bot.close)
+            else:
+                await connect(bot)
     finally:
         await storage.close()

@@ -40,8 +40,8 @@ def netgain(tmp_path: Path, *args: str, **settings: str) -> subprocess.Completed
     )
 
 
-def test_without_a_token_start_up_stops_with_one_line(tmp_path: Path) -> None:
-    done = netgain(tmp_path)
+def test_netgain_run_without_a_token_stops_with_one_line(tmp_path: Path) -> None:
+    done = netgain(tmp_path, "run")
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("netgain: DISCORD_TOKEN is not set")
@@ -49,7 +49,7 @@ def test_without_a_token_start_up_stops_with_one_line(tmp_path: Path) -> None:
 
 
 def test_a_malformed_setting_stops_start_up_without_printing_the_token(tmp_path: Path) -> None:
-    done = netgain(tmp_path, DISCORD_TOKEN=TOKEN, DATABASE_URL="mysql://db/netgain")
+    done = netgain(tmp_path, "run", DISCORD_TOKEN=TOKEN, DATABASE_URL="mysql://db/netgain")
     assert done.returncode == 2
     assert done.stderr.startswith("netgain: DATABASE_URL is invalid: must look like sqlite:///")
     assert TOKEN not in done.stdout + done.stderr
@@ -103,3 +103,19 @@ def test_an_unusable_database_stops_start_up_with_one_line(tmp_path: Path) -> No
     )
     assert "Traceback" not in done.stderr
     assert TOKEN not in done.stdout + done.stderr
+
+
+def test_python_m_bot_without_a_token_opens_the_sandbox(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=environment(tmp_path),
+        input="/log followers 1200 following 300\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("NetGain sandbox:")
+    assert "Net followers: 900" in done.stdout
