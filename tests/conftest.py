@@ -16,6 +16,9 @@ from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
 from tests.support.db import count_rows
 
+# Every REST request the bot makes in any test is checked against Discord's API description.
+pytest_plugins = ["pytester", "tests.support.conformance"]
+
 
 @pytest.fixture(autouse=True)
 def no_leaked_threads() -> Iterator[None]:
