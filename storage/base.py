@@ -17,6 +17,7 @@ from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import MemberProfile, Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import reading_instant, week_start
 from bot.domain.summaries import Window, history_since, reading_at, window
+from storage.schedules import ScheduleStore
 
 TxT = TypeVar("TxT")
 
@@ -51,7 +52,9 @@ class History:
     readings: list[Reading]
 
 
-class Storage(ABC, Generic[TxT]):
+class Storage(ScheduleStore, ABC, Generic[TxT]):
+    """Everything the cogs may ask of a database; each public method is one transaction."""
+
     # ---- use cases -------------------------------------------------------------------------
 
     async def log_reading(
@@ -73,8 +76,9 @@ class Storage(ABC, Generic[TxT]):
                 return NeedsConfirmation(draft=draft, platform=platform, previous=previous)
             if not profile.known:
                 await self._create_member(tx, draft.user_id, now)
-            if draft.guild_id is not None and not profile.logged_here:
-                await self._join_guild(tx, draft.guild_id, draft.user_id, now)
+            renamed = draft.display_name is not None and draft.display_name != profile.display_name
+            if draft.guild_id is not None and (not profile.logged_here or renamed):
+                await self._join_guild(tx, draft.guild_id, draft.user_id, draft.display_name, now)
             reading = await self._insert_reading(tx, draft, platform, taken_at, now)
         around = sorted([*nearby, reading], key=lambda r: (r.taken_at, r.id))
         return Logged(
@@ -139,7 +143,10 @@ class Storage(ABC, Generic[TxT]):
     async def _create_member(self, tx: TxT, user_id: int, now: datetime) -> None: ...
 
     @abstractmethod
-    async def _join_guild(self, tx: TxT, guild_id: int, user_id: int, now: datetime) -> None: ...
+    async def _join_guild(
+        self, tx: TxT, guild_id: int, user_id: int, display_name: str | None, now: datetime
+    ) -> None:
+        """Note that the member logs in this server, under this name."""
 
     @abstractmethod
     async def _insert_reading(

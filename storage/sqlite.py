@@ -10,74 +10,27 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import aiosqlite
 
-from bot.domain.models import (
-    DEFAULT_PLATFORM,
-    MemberProfile,
-    Platform,
-    Reading,
-    ReadingDraft,
-    Source,
-)
+from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
 from storage.base import Storage
 from storage.migrate import load_migrations, migrate
+from storage.sqlite_rows import READING_COLUMNS, reading, readings, ts, zone
+from storage.sqlite_schedules import SQLiteSchedules
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
-# Matches the field order of `Reading`, so a row maps onto it positionally.
-_READING = (
-    "id, user_id, platform, taken_at, followers, following, source,"
-    " likes, posts, gained, lost, note, guild_id"
-)
 _ONE_BEFORE = "ORDER BY taken_at DESC, id DESC LIMIT 1"
 
 
-def _ts(moment: datetime) -> int:
-    return int(moment.timestamp())
-
-
-def _instant(value: int) -> datetime:
-    return datetime.fromtimestamp(value, UTC)
-
-
-def _zone(name: str | None) -> ZoneInfo:
-    if name is None:
-        return ZoneInfo("UTC")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        log.warning("Stored time zone %r is unknown here; using UTC", name)
-        return ZoneInfo("UTC")
-
-
-def _reading(row: Sequence[Any]) -> Reading:
-    (id_, user_id, platform, taken_at, followers, following, source, *rest) = row
-    return Reading(
-        id_,
-        user_id,
-        Platform(platform),
-        _instant(taken_at),
-        followers,
-        following,
-        Source(source),
-        *rest,
-    )
-
-
-def _readings(rows: Iterable[Sequence[Any]]) -> list[Reading]:
-    return [_reading(row) for row in rows]
-
-
-class SQLiteStorage(Storage[aiosqlite.Connection]):
+class SQLiteStorage(SQLiteSchedules, Storage[aiosqlite.Connection]):
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path
@@ -128,35 +81,30 @@ class SQLiteStorage(Storage[aiosqlite.Connection]):
         rows = list(
             await tx.execute_fetchall(
                 """
-                SELECT m.default_platform, m.timezone,
-                       EXISTS (SELECT 1 FROM member_guilds g
-                               WHERE g.guild_id = :guild AND g.user_id = :user),
+                SELECT m.default_platform, COALESCE(m.timezone, s.timezone),
+                       g.user_id IS NOT NULL, g.display_name,
                        (SELECT r.platform FROM readings r WHERE r.user_id = :user
                         ORDER BY r.platform = (SELECT default_platform FROM members
                                                WHERE user_id = :user) DESC,
                                  r.taken_at DESC, r.id DESC
                         LIMIT 1)
-                FROM members m WHERE m.user_id = :user
+                FROM (SELECT :user AS user_id) q
+                LEFT JOIN members m ON m.user_id = q.user_id
+                LEFT JOIN member_guilds g ON g.guild_id = :guild AND g.user_id = q.user_id
+                LEFT JOIN guild_settings s ON s.guild_id = :guild
                 """,
                 {"user": user_id, "guild": guild_id},
             )
         )
-        if not rows:
-            return MemberProfile(
-                user_id=user_id,
-                default_platform=DEFAULT_PLATFORM,
-                timezone=ZoneInfo("UTC"),
-                known=False,
-                logged_here=False,
-            )
-        default_platform, timezone, logged_here, last_platform = rows[0]
+        default_platform, timezone, logged_here, display_name, last_platform = rows[0]
         return MemberProfile(
             user_id=user_id,
-            default_platform=Platform(default_platform),
-            timezone=_zone(timezone),
-            known=True,
+            default_platform=Platform(default_platform or DEFAULT_PLATFORM),
+            timezone=zone(timezone),
+            known=default_platform is not None,
             logged_here=bool(logged_here),
             last_platform=Platform(last_platform) if last_platform else None,
+            display_name=display_name,
         )
 
     async def _nearby(
@@ -170,33 +118,40 @@ class SQLiteStorage(Storage[aiosqlite.Connection]):
         mine = "FROM readings WHERE user_id = :user AND platform = :platform"
         rows = await tx.execute_fetchall(
             f"""
-            SELECT * FROM (SELECT {_READING} {mine} AND taken_at <= :at {_ONE_BEFORE})
+            SELECT * FROM (SELECT {READING_COLUMNS} {mine} AND taken_at <= :at {_ONE_BEFORE})
             UNION
-            SELECT * FROM (SELECT {_READING} {mine} AND taken_at <= :week {_ONE_BEFORE})
+            SELECT * FROM (SELECT {READING_COLUMNS} {mine} AND taken_at <= :week {_ONE_BEFORE})
             UNION
-            SELECT * FROM (SELECT {_READING} {mine} AND taken_at > :week
+            SELECT * FROM (SELECT {READING_COLUMNS} {mine} AND taken_at > :week
                            ORDER BY taken_at, id LIMIT 1)
             UNION
-            SELECT * FROM (SELECT {_READING} {mine} {_ONE_BEFORE})
+            SELECT * FROM (SELECT {READING_COLUMNS} {mine} {_ONE_BEFORE})
             ORDER BY taken_at, id
             """,
-            {"user": user_id, "platform": platform.value, "at": _ts(taken_at), "week": _ts(week)},
+            {"user": user_id, "platform": platform.value, "at": ts(taken_at), "week": ts(week)},
         )
-        return _readings(rows)
+        return readings(rows)
 
     async def _create_member(self, tx: aiosqlite.Connection, user_id: int, now: datetime) -> None:
         await tx.execute(
             "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
-            (user_id, DEFAULT_PLATFORM.value, _ts(now)),
+            (user_id, DEFAULT_PLATFORM.value, ts(now)),
         )
 
     async def _join_guild(
-        self, tx: aiosqlite.Connection, guild_id: int, user_id: int, now: datetime
+        self,
+        tx: aiosqlite.Connection,
+        guild_id: int,
+        user_id: int,
+        display_name: str | None,
+        now: datetime,
     ) -> None:
         await tx.execute(
-            "INSERT INTO member_guilds (guild_id, user_id, first_logged_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (guild_id, user_id, _ts(now)),
+            "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
+            (guild_id, user_id, ts(now), display_name),
         )
 
     async def _insert_reading(
@@ -212,12 +167,12 @@ class SQLiteStorage(Storage[aiosqlite.Connection]):
             INSERT INTO readings (user_id, platform, taken_at, followers, following, source,
                                   likes, posts, gained, lost, note, guild_id, logged_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING {_READING}
+            RETURNING {READING_COLUMNS}
             """,
             (
                 draft.user_id,
                 platform.value,
-                _ts(taken_at),
+                ts(taken_at),
                 draft.followers,
                 draft.following,
                 draft.source.value,
@@ -227,10 +182,10 @@ class SQLiteStorage(Storage[aiosqlite.Connection]):
                 draft.lost,
                 draft.note,
                 draft.guild_id,
-                _ts(now),
+                ts(now),
             ),
         )
-        return _reading(next(iter(rows)))
+        return reading(next(iter(rows)))
 
     async def _readings_since(
         self,
@@ -242,16 +197,16 @@ class SQLiteStorage(Storage[aiosqlite.Connection]):
         mine = "FROM readings WHERE user_id = :user AND platform = :platform"
         params: dict[str, Any] = {"user": user_id, "platform": platform.value}
         if since is None:
-            sql = f"SELECT {_READING} {mine} ORDER BY taken_at, id"
+            sql = f"SELECT {READING_COLUMNS} {mine} ORDER BY taken_at, id"
         else:
-            params["since"] = _ts(since)
+            params["since"] = ts(since)
             sql = f"""
-                SELECT * FROM (SELECT {_READING} {mine} AND taken_at < :since {_ONE_BEFORE})
+                SELECT * FROM (SELECT {READING_COLUMNS} {mine} AND taken_at < :since {_ONE_BEFORE})
                 UNION ALL
-                SELECT {_READING} {mine} AND taken_at >= :since
+                SELECT {READING_COLUMNS} {mine} AND taken_at >= :since
                 ORDER BY taken_at, id
             """
-        return _readings(await tx.execute_fetchall(sql, params))
+        return readings(await tx.execute_fetchall(sql, params))
 
     # ---- single statements -----------------------------------------------------------------
 
@@ -259,11 +214,12 @@ class SQLiteStorage(Storage[aiosqlite.Connection]):
         async with self._transaction(write=False) as tx:
             rows = list(
                 await tx.execute_fetchall(
-                    f"SELECT {_READING} FROM readings WHERE user_id = ? ORDER BY id DESC LIMIT 1",
+                    f"SELECT {READING_COLUMNS} FROM readings WHERE user_id = ?"
+                    " ORDER BY id DESC LIMIT 1",
                     (user_id,),
                 )
             )
-        return _reading(rows[0]) if rows else None
+        return reading(rows[0]) if rows else None
 
     async def delete_reading(self, user_id: int, reading_id: int) -> bool:
         async with self._transaction(write=True) as tx:

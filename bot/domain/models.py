@@ -95,11 +95,15 @@ class ReadingDraft:
     lost: int | None = None
     day: date | None = None
     note: str | None = None
+    display_name: str | None = None  # how the member appears in this server, for the digest
 
 
 @dataclass(frozen=True, slots=True)
 class MemberProfile:
-    """A member's settings as stored, and what is known of them in one server."""
+    """A member's settings as stored, and what is known of them in one server.
+
+    `timezone` is the member's own, else the server's, else UTC.
+    """
 
     user_id: int
     default_platform: Platform
@@ -107,6 +111,7 @@ class MemberProfile:
     known: bool
     logged_here: bool
     last_platform: Platform | None = None
+    display_name: str | None = None  # as last stored for this server
 
     def platform_to_show(self, requested: Platform | None) -> Platform:
         """The platform a read command shows when the member did not name one.

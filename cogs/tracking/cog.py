@@ -81,6 +81,7 @@ class Tracking(commands.Cog):
             lost=lost,
             day=date,
             note=note,
+            display_name=interaction.user.display_name,
         )
         outcome = await self.bot.storage.log_reading(draft, now=self.bot.now())
         if isinstance(outcome, Logged):

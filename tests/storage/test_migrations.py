@@ -34,6 +34,12 @@ SEEDS: dict[int, list[str]] = {
         " guild_id, logged_at) VALUES (7, 'tiktok', 1795000000, 1200, 300, 'self_reported',"
         " 99, 1795000000)",
     ],
+    2: [
+        "INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, updated_at)"
+        " VALUES (99, 'America/New_York', 555, 1795000000)",
+        "INSERT INTO digest_runs (guild_id, week, state, created_at, updated_at)"
+        " VALUES (99, '2026-11-09', 'posted', 1795000000, 1795000000)",
+    ],
 }
 
 
@@ -76,6 +82,18 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
         assert history.profile.timezone.key == "Europe/Berlin"
         assert history.platform is Platform.TIKTOK
         assert [(r.followers, r.following) for r in history.readings] == [(1200, 300)]
+    if version >= 2:
+        settings = await reopened_settings(db_path)
+        assert settings.timezone.key == "America/New_York"
+        assert settings.digest_channel_id == 555
+
+
+async def reopened_settings(db_path: Path):  # type: ignore[no-untyped-def]
+    storage = await SQLiteStorage.open(db_path)
+    try:
+        return await storage.guild_settings(99)
+    finally:
+        await storage.close()
 
 
 async def test_reopening_applies_nothing_twice(db_path: Path) -> None:

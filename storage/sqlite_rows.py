@@ -1,0 +1,64 @@
+"""Turning SQLite rows into the domain's small typed values, shared by the SQLite modules."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.models import Platform, Reading, Source
+
+log = logging.getLogger(__name__)
+
+# Matches the field order of `Reading`, so a row maps onto it positionally.
+READING_COLUMNS = (
+    "id, user_id, platform, taken_at, followers, following, source,"
+    " likes, posts, gained, lost, note, guild_id"
+)
+
+
+def ts(moment: datetime) -> int:
+    """An aware instant as unix seconds (the storage format of every instant)."""
+    return int(moment.timestamp())
+
+
+def instant(value: int) -> datetime:
+    return datetime.fromtimestamp(value, UTC)
+
+
+def maybe_instant(value: int | None) -> datetime | None:
+    return None if value is None else instant(value)
+
+
+def zone(name: str | None) -> ZoneInfo:
+    if name is None:
+        return ZoneInfo("UTC")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("Stored time zone %r is unknown here; using UTC", name)
+        return ZoneInfo("UTC")
+
+
+def clock_time(text: str | None) -> time | None:
+    return None if text is None else time.fromisoformat(text)
+
+
+def reading(row: Sequence[Any]) -> Reading:
+    (id_, user_id, platform, taken_at, followers, following, source, *rest) = row
+    return Reading(
+        id_,
+        user_id,
+        Platform(platform),
+        instant(taken_at),
+        followers,
+        following,
+        Source(source),
+        *rest,
+    )
+
+
+def readings(rows: Iterable[Sequence[Any]]) -> list[Reading]:
+    return [reading(row) for row in rows]

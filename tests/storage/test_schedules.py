@@ -1,0 +1,232 @@
+"""The scheduling half of storage, on a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.domain.models import Platform, ReadingDraft
+from bot.domain.schedule import EmptyWeek, GuildSettings
+from storage import Logged
+from storage.schedules import MemberSettings, RunState
+from storage.sqlite import SQLiteStorage
+from tests.support.db import query
+
+NOW = datetime(2026, 11, 16, 9, tzinfo=UTC)
+WEEK = date(2026, 11, 9)
+LEASE = NOW + timedelta(minutes=2)
+GUILD, OTHER = 500, 600
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+async def log(
+    storage: SQLiteStorage,
+    user: int,
+    followers: int,
+    when: datetime,
+    guild: int = GUILD,
+    name: str | None = None,
+    platform: Platform | None = None,
+) -> None:
+    draft = ReadingDraft(
+        user_id=user,
+        guild_id=guild,
+        platform=platform,
+        followers=followers,
+        following=10,
+        display_name=name,
+    )
+    assert isinstance(await storage.log_reading(draft, now=when, confirmed=True), Logged)
+
+
+async def test_settings_have_defaults_and_round_trip(storage: SQLiteStorage) -> None:
+    assert await storage.guild_settings(GUILD) == GuildSettings(GUILD)
+    saved = GuildSettings(
+        GUILD,
+        timezone=BERLIN,
+        digest_channel_id=42,
+        digest_day=4,
+        digest_time=time(18, 30),
+        empty_week=EmptyWeek.QUIET,
+        consistency_days=5,
+        engagement_day=3,
+        mentions=True,
+    )
+    await storage.save_guild_settings(saved, now=NOW)
+    assert await storage.guild_settings(GUILD) == saved
+    assert [s.guild_id for s in await storage.digest_guilds()] == [GUILD]
+    await storage.set_problem(GUILD, "Missing permission: Send Messages", now=NOW)
+    troubled = await storage.guild_settings(GUILD)
+    assert (troubled.problem, troubled.problem_at) == ("Missing permission: Send Messages", NOW)
+    await storage.set_problem(GUILD, None, now=NOW)
+    assert (await storage.guild_settings(GUILD)).problem is None
+
+
+async def test_member_settings_round_trip(storage: SQLiteStorage) -> None:
+    assert await storage.member_settings(1) == MemberSettings(1)
+    wanted = MemberSettings(
+        1,
+        timezone=BERLIN,
+        default_platform=Platform.YOUTUBE,
+        reminders=False,
+        reminder_time=time(7, 15),
+        mentions=True,
+    )
+    await storage.save_member_settings(wanted, now=NOW)
+    assert await storage.member_settings(1) == wanted
+
+
+async def test_a_claim_is_held_until_its_lease_runs_out(storage: SQLiteStorage) -> None:
+    first = await storage.claim_digest(GUILD, WEEK, owner="a", now=NOW, lease_until=LEASE)
+    assert first is not None and first.state is RunState.CLAIMED
+    assert await storage.claim_digest(GUILD, WEEK, owner="b", now=NOW, lease_until=LEASE) is None
+    assert await storage.digest_page_posted(
+        GUILD, WEEK, owner="a", message_id=11, now=NOW, lease_until=LEASE
+    )
+    # "a" stops answering; once its lease is over "b" takes over after the posted page.
+    later = LEASE + timedelta(seconds=1)
+    taken = await storage.claim_digest(GUILD, WEEK, owner="b", now=later, lease_until=later)
+    assert taken is not None
+    assert (taken.pages_posted, taken.message_ids, taken.attempts) == (1, [11], 2)
+    assert not await storage.digest_page_posted(
+        GUILD, WEEK, owner="a", message_id=12, now=later, lease_until=later
+    )
+    assert await storage.finish_digest(
+        GUILD, WEEK, owner="b", state=RunState.POSTED, now=later, late=True
+    )
+    done = await storage.digest_run(GUILD, WEEK)
+    assert done is not None
+    assert (done.state, done.late, done.message_ids) == (RunState.POSTED, True, [11])
+    assert await storage.claim_digest(GUILD, WEEK, owner="c", now=later, lease_until=LEASE) is None
+
+
+async def test_a_forced_claim_starts_over_but_never_interrupts(storage: SQLiteStorage) -> None:
+    await storage.claim_digest(GUILD, WEEK, owner="a", now=NOW, lease_until=LEASE)
+    assert (
+        await storage.claim_digest(
+            GUILD, WEEK, owner="admin", now=NOW, lease_until=LEASE, force=True
+        )
+        is None
+    )
+    await storage.digest_page_posted(
+        GUILD, WEEK, owner="a", message_id=1, now=NOW, lease_until=LEASE
+    )
+    await storage.finish_digest(GUILD, WEEK, owner="a", state=RunState.POSTED, now=NOW)
+    again = await storage.claim_digest(
+        GUILD, WEEK, owner="admin", now=NOW, lease_until=LEASE, force=True
+    )
+    assert again is not None
+    assert (again.pages_posted, again.message_ids) == (0, [])
+
+
+async def test_a_skip_is_recorded_once_and_blocks_claims(storage: SQLiteStorage) -> None:
+    assert await storage.skip_digest(GUILD, WEEK, reason="offline past the grace period", now=NOW)
+    assert not await storage.skip_digest(GUILD, WEEK, reason="again", now=NOW)
+    assert await storage.claim_digest(GUILD, WEEK, owner="a", now=NOW, lease_until=LEASE) is None
+    run = await storage.digest_run(GUILD, WEEK)
+    assert run is not None and run.state is RunState.SKIPPED
+
+
+async def test_two_processes_racing_for_one_claim(db_path: Path) -> None:
+    first, second = await SQLiteStorage.open(db_path), await SQLiteStorage.open(db_path)
+    try:
+        results = await asyncio.gather(
+            *(
+                store.claim_digest(GUILD, WEEK, owner=name, now=NOW, lease_until=LEASE)
+                for _ in range(5)
+                for store, name in ((first, "one"), (second, "two"))
+            )
+        )
+    finally:
+        await first.close()
+        await second.close()
+    assert sum(result is not None for result in results) == 1
+    assert query(db_path, "SELECT attempts FROM digest_runs") == [(1,)]
+
+
+async def test_digest_data_is_this_servers_members_and_window(storage: SQLiteStorage) -> None:
+    await storage.save_guild_settings(GuildSettings(GUILD, timezone=BERLIN), now=NOW)
+    await storage.save_member_settings(MemberSettings(2, timezone=ZoneInfo("Asia/Tokyo")), now=NOW)
+    await log(storage, 1, 100, NOW - timedelta(days=30), name="ana")
+    await log(storage, 1, 110, NOW - timedelta(days=3), name="Ana B")
+    await log(storage, 2, 500, NOW - timedelta(days=2), name="kai")
+    await log(storage, 3, 900, NOW - timedelta(days=2), guild=OTHER, name="elsewhere")
+    data = await storage.digest_data(GUILD, BERLIN, NOW - timedelta(days=14), NOW)
+    assert [(m.user_id, m.name, m.timezone.key) for m in data.members] == [
+        (1, "Ana B", "Europe/Berlin"),
+        (2, "kai", "Asia/Tokyo"),
+    ]
+    assert [(r.user_id, r.followers) for r in data.readings] == [(1, 110), (2, 500)]
+
+
+async def test_readings_use_the_servers_time_zone_until_the_member_sets_one(
+    storage: SQLiteStorage,
+) -> None:
+    await storage.save_guild_settings(GuildSettings(GUILD, timezone=BERLIN), now=NOW)
+    outcome = await storage.log_reading(
+        ReadingDraft(user_id=1, guild_id=GUILD, platform=None, followers=1, following=1),
+        now=datetime(2026, 11, 15, 23, 30, tzinfo=UTC),  # already Monday in Berlin
+    )
+    assert isinstance(outcome, Logged)
+    assert outcome.week_start == datetime(2026, 11, 15, 23, tzinfo=UTC)
+
+
+async def test_reminder_schedules_follow_the_member_then_their_first_server(
+    storage: SQLiteStorage,
+) -> None:
+    await storage.save_guild_settings(
+        GuildSettings(GUILD, timezone=BERLIN, consistency_days=5), now=NOW
+    )
+    await log(storage, 1, 100, NOW - timedelta(days=9))
+    await log(storage, 1, 100, NOW - timedelta(days=8), guild=OTHER)
+    await log(storage, 2, 100, NOW - timedelta(days=1))
+    await storage.save_member_settings(
+        MemberSettings(2, timezone=ZoneInfo("Asia/Tokyo"), reminder_time=time(8, 0)), now=NOW
+    )
+    await log(storage, 3, 100, NOW - timedelta(days=1))
+    await storage.save_member_settings(MemberSettings(3, reminders=False), now=NOW)
+    assert await storage.reminder_times() == {("Europe/Berlin", "18:00"), ("Asia/Tokyo", "08:00")}
+
+    [ana] = await storage.reminder_candidates("Europe/Berlin", "18:00", WEEK)
+    assert (ana.user_id, ana.home_guild_id, ana.consistency_days) == (1, GUILD, 5)
+    assert ana.last_reading == NOW - timedelta(days=8)
+    assert ana.reminded == frozenset()
+    assert await storage.record_reminder(1, "consistency", WEEK, via="dm", guild_id=None, now=NOW)
+    assert not await storage.record_reminder(
+        1, "consistency", WEEK, via="dm", guild_id=None, now=NOW
+    )
+    [again] = await storage.reminder_candidates("Europe/Berlin", "18:00", WEEK)
+    assert again.reminded == frozenset({"consistency"})
+    await storage.set_dms_closed(1, NOW)
+    [closed] = await storage.reminder_candidates("Europe/Berlin", "18:00", WEEK)
+    assert closed.dms_closed
+
+
+async def test_recent_readings_include_the_one_before_on_each_platform(
+    storage: SQLiteStorage,
+) -> None:
+    await log(storage, 1, 100, NOW - timedelta(days=20))
+    await log(storage, 1, 120, NOW - timedelta(days=10))
+    await log(storage, 1, 50, NOW - timedelta(days=9), platform=Platform.X)
+    await log(storage, 1, 130, NOW - timedelta(days=2))
+    found = await storage.recent_readings(1, NOW - timedelta(days=7))
+    assert [(r.platform.value, r.followers) for r in found] == [
+        ("tiktok", 120),
+        ("tiktok", 130),
+        ("x", 50),
+    ]
+
+
+async def test_log_keeps_the_members_name_in_each_server(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    await log(storage, 1, 100, NOW, name="ana")
+    await log(storage, 1, 101, NOW + timedelta(hours=1), name="ana")
+    await log(storage, 1, 102, NOW + timedelta(hours=2), name="Ana B")
+    await log(storage, 1, 103, NOW + timedelta(hours=3), guild=OTHER, name="anab")
+    assert query(db_path, "SELECT guild_id, display_name FROM member_guilds ORDER BY guild_id") == [
+        (GUILD, "Ana B"),
+        (OTHER, "anab"),
+    ]
