@@ -16,7 +16,8 @@ ABOUT = (
     "answers with your **net followers**, two ways:\n"
     "• **Net followers** = followers − following (1,200 − 300 = 900), with the ratio (4.0×).\n"
     "• **Net growth** over a period = followers at the end − at the start, with the %.\n"
-    "Numbers are self-reported: it works for every platform and account size."
+    "Numbers are self-reported: it works for every platform and account size. Every week "
+    "the server gets a digest of everyone's growth, and reminders keep the habit going."
 )
 
 # (command, what it does, an example). Every slash command appears here; a test checks it.
@@ -29,6 +30,17 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("net", "Net followers, growth over a period, recent weeks.", "/net period:month"),
     ("history", "Your readings over a period, with changes.", "/history member:@alex"),
     ("undo", "Remove your latest reading, after showing it.", "/undo"),
+    (
+        "me",
+        "Your time zone, default platform, reminders and mentions.",
+        "/me timezone:Europe/Berlin reminder_time:19:00",
+    ),
+    (
+        "setup",
+        "Admins: where and when the weekly digest posts, and reminders.",
+        "/setup digest channel:#weekly-digest day:Monday time:09:00",
+    ),
+    ("digest", "Admins: preview the weekly digest, or post it now.", "/digest preview"),
     ("help", "This screen.", "/help"),
 )
 

@@ -32,6 +32,8 @@ class Logged:
     week: Window | None
     # Stored for a past day the member named, rather than for now.
     backfilled: bool = False
+    # The member's first reading anywhere: they now have settings of their own.
+    new_member: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,7 @@ class Storage(ScheduleStore, ABC, Generic[TxT]):
             week_start=this_week,
             week=window(around, this_week, now),
             backfilled=taken_at != now,
+            new_member=not profile.known,
         )
 
     async def history(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
 from bot.domain.models import Platform, Reading
+from bot.domain.reminders import ReminderCandidate
 from bot.domain.schedule import GuildSettings
 
 
@@ -47,23 +48,6 @@ class MemberSettings:
     reminders: bool = True
     reminder_time: time | None = None
     mentions: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ReminderCandidate:
-    """A member whose reminder time has come, with what deciding about a reminder needs."""
-
-    user_id: int
-    timezone: ZoneInfo
-    last_reading: datetime | None
-    dms_closed: bool
-    allows_mentions: bool
-    home_guild_id: int | None
-    consistency_days: int
-    engagement_day: int
-    digest_channel_id: int | None
-    guild_mentions: bool
-    reminded: frozenset[str]  # kinds already sent this member-local week
 
 
 class ScheduleStore(ABC):
@@ -178,6 +162,10 @@ class ScheduleStore(ABC):
         now: datetime,
     ) -> bool:
         """Note a reminder as sent; False if one of this kind was sent this week already."""
+
+    @abstractmethod
+    async def set_reminder_via(self, user_id: int, kind: str, week: date, via: str) -> None:
+        """How a reminder recorded as sent actually went out (after a DM was refused)."""
 
     @abstractmethod
     async def set_dms_closed(self, user_id: int, closed_at: datetime | None) -> None: ...

@@ -13,12 +13,12 @@ import aiosqlite
 
 from bot.domain.digest import DigestMember
 from bot.domain.models import Platform, Reading
+from bot.domain.reminders import ReminderCandidate
 from bot.domain.schedule import EmptyWeek, GuildSettings
 from storage.schedules import (
     DigestData,
     DigestRun,
     MemberSettings,
-    ReminderCandidate,
     RunState,
     ScheduleStore,
 )
@@ -32,8 +32,8 @@ from storage.sqlite_rows import (
 )
 
 _SETTINGS = (
-    "guild_id, timezone, digest_channel_id, digest_day, digest_time, empty_week, grace_hours,"
-    " consistency_days, engagement_day, mentions, problem, problem_at"
+    "guild_id, timezone, digest_channel_id, digest_from, digest_day, digest_time, empty_week,"
+    " grace_hours, consistency_days, engagement_day, mentions, problem, problem_at"
 )
 _RUN = "state, pages_posted, message_ids, late, reason, attempts, updated_at"
 
@@ -65,6 +65,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
         guild_id,
         tz,
         channel,
+        digest_from,
         day,
         at,
         empty,
@@ -79,6 +80,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
         guild_id=guild_id,
         timezone=zone(tz),
         digest_channel_id=channel,
+        digest_from=maybe_instant(digest_from),
         digest_day=day,
         digest_time=clock_time(at) or GuildSettings(0).digest_time,
         empty_week=EmptyWeek(empty),
@@ -126,12 +128,13 @@ class SQLiteSchedules(ScheduleStore):
         async with self._transaction(write=True) as db:
             await db.execute(
                 """
-                INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, digest_day,
-                    digest_time, empty_week, grace_hours, consistency_days, engagement_day,
-                    mentions, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, digest_from,
+                    digest_day, digest_time, empty_week, grace_hours, consistency_days,
+                    engagement_day, mentions, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (guild_id) DO UPDATE SET
                     timezone = excluded.timezone, digest_channel_id = excluded.digest_channel_id,
+                    digest_from = excluded.digest_from,
                     digest_day = excluded.digest_day, digest_time = excluded.digest_time,
                     empty_week = excluded.empty_week, grace_hours = excluded.grace_hours,
                     consistency_days = excluded.consistency_days,
@@ -142,6 +145,7 @@ class SQLiteSchedules(ScheduleStore):
                     settings.guild_id,
                     settings.timezone.key,
                     settings.digest_channel_id,
+                    ts(settings.digest_from) if settings.digest_from else None,
                     settings.digest_day,
                     settings.digest_time.strftime("%H:%M"),
                     settings.empty_week.value,
@@ -395,7 +399,7 @@ class SQLiteSchedules(ScheduleStore):
                 user_id=user_id,
                 timezone=zone(tz),
                 last_reading=maybe_instant(last),
-                dms_closed=closed is not None,
+                dms_closed_at=maybe_instant(closed),
                 allows_mentions=bool(mentions),
                 home_guild_id=home,
                 consistency_days=days,
@@ -457,6 +461,13 @@ class SQLiteSchedules(ScheduleStore):
                 (user_id, kind, week.isoformat(), via, guild_id, ts(now)),
             )
         return bool(rows)
+
+    async def set_reminder_via(self, user_id: int, kind: str, week: date, via: str) -> None:
+        async with self._transaction(write=True) as db:
+            await db.execute(
+                "UPDATE reminders_sent SET via = ? WHERE user_id = ? AND kind = ? AND week = ?",
+                (via, user_id, kind, week.isoformat()),
+            )
 
     async def set_dms_closed(self, user_id: int, closed_at: datetime | None) -> None:
         async with self._transaction(write=True) as db:

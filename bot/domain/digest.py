@@ -133,10 +133,10 @@ def _largest_drop(readings: Sequence[Reading], start: datetime, end: datetime) -
     return min(drops, key=lambda drop: drop.change) if drops else None
 
 
-def _delta(
+def profile_change(
     readings: Sequence[Reading], attribute: str, start: datetime, end: datetime
 ) -> int | None:
-    """Change of a profile total (posts, likes) over the week, from the readings that carry it."""
+    """Growth of a profile total (posts, likes) over (start, end], from readings that carry it."""
     known = [r for r in readings if getattr(r, attribute) is not None and r.taken_at <= end]
     before = [r for r in known if r.taken_at <= start]
     inside = [r for r in known if r.taken_at > start]
@@ -175,8 +175,8 @@ def member_week(
             member.timezone,
         ),
         drop=_largest_drop(readings, start, end),
-        posts=_delta(readings, "posts", start, end),
-        likes=_delta(readings, "likes", start, end),
+        posts=profile_change(readings, "posts", start, end),
+        likes=profile_change(readings, "likes", start, end),
     )
 
 

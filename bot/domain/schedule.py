@@ -38,6 +38,8 @@ class GuildSettings:
     guild_id: int
     timezone: ZoneInfo = UTC_ZONE
     digest_channel_id: int | None = None
+    # When the digest was turned on: a slot before it is not caught up later.
+    digest_from: datetime | None = None
     digest_day: int = 0  # Monday
     digest_time: time = DEFAULT_DIGEST_TIME
     empty_week: EmptyWeek = EmptyWeek.LINE
@@ -150,9 +152,14 @@ class DueDigest:
         return self.week.isoformat()
 
 
-def due_digest(settings: GuildSettings, now: datetime) -> DueDigest:
-    """The digest the latest slot asks for, and whether posting it now is late or too late."""
+def due_digest(settings: GuildSettings, now: datetime) -> DueDigest | None:
+    """The digest the latest slot asks for, and whether posting it now is late or too late.
+
+    None when that slot came before the server turned its digest on.
+    """
     slot = latest_slot(settings, now)
+    if settings.digest_from is not None and slot < settings.digest_from:
+        return None
     behind = now - slot
     return DueDigest(
         week=covered_week(slot, settings.timezone),

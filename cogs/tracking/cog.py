@@ -86,6 +86,8 @@ class Tracking(commands.Cog):
         outcome = await self.bot.storage.log_reading(draft, now=self.bot.now())
         if isinstance(outcome, Logged):
             await interaction.response.send_message(embed=render.logged(outcome, interaction.user))
+            if outcome.new_member:
+                self.bot.dispatch("netgain_member_joined", interaction.user.id)
             return
         await self._ask_to_confirm(interaction, outcome)
 

@@ -32,6 +32,7 @@ def utc(text: str) -> datetime:
 def test_the_default_slot_is_monday_nine_utc_covering_the_week_before() -> None:
     settings = GuildSettings(1)
     due = due_digest(settings, utc("2026-11-23T09:00:00"))
+    assert due is not None
     assert due.slot == utc("2026-11-23T09:00:00")
     assert due.week == date(2026, 11, 16)
     assert not due.late and not due.expired
@@ -46,7 +47,8 @@ def test_before_this_weeks_slot_the_latest_slot_is_last_weeks() -> None:
     now = utc("2026-11-19T12:00:00")  # Thursday
     assert latest_slot(settings, now) == utc("2026-11-13T17:00:00")
     assert next_slot(settings, now) == utc("2026-11-20T17:00:00")
-    assert due_digest(settings, now).expired  # six days late: past the 48-hour grace
+    due = due_digest(settings, now)
+    assert due is not None and due.expired  # six days late: past the 48-hour grace
 
 
 @pytest.mark.parametrize(
@@ -60,6 +62,7 @@ def test_before_this_weeks_slot_the_latest_slot_is_last_weeks() -> None:
 )
 def test_lateness_and_grace(behind: timedelta, late: bool, expired: bool) -> None:
     due = due_digest(GuildSettings(1), utc("2026-11-23T09:00:00") + behind)
+    assert due is not None
     assert (due.late, due.expired) == (late, expired)
     assert due.week == date(2026, 11, 16)
 
@@ -91,7 +94,15 @@ def test_digest_send_counts_as_the_digest_due_this_week() -> None:
     wednesday = utc("2026-11-18T12:00:00")
     sent = this_weeks_digest(settings, wednesday)
     assert sent.week == date(2026, 11, 9)
-    assert due_digest(settings, utc("2026-11-20T09:05:00")).week == sent.week
+    due = due_digest(settings, utc("2026-11-20T09:05:00"))
+    assert due is not None and due.week == sent.week
+
+
+def test_a_slot_before_the_digest_was_turned_on_is_not_due() -> None:
+    settings = GuildSettings(1, digest_channel_id=5, digest_from=utc("2026-11-23T10:00:00"))
+    assert due_digest(settings, utc("2026-11-23T11:00:00")) is None
+    due = due_digest(settings, utc("2026-11-30T09:01:00"))
+    assert due is not None and due.week == date(2026, 11, 23)
 
 
 def test_clock_times_and_zones_are_checked() -> None:

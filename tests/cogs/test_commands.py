@@ -24,9 +24,19 @@ PRODUCT_OPTIONS = {
     "net": ["member", "platform", "period"],
     "history": ["member", "platform", "period"],
     "undo": [],
+    "me": ["timezone", "default_platform", "reminders", "reminder_time", "mentions"],
+    "setup": ["digest", "reminders"],
+    "digest": ["preview", "send"],
     "help": [],
 }
-GUILD_ONLY = {"log", "net", "history", "undo"}
+SUBCOMMAND_OPTIONS = {
+    ("setup", "digest"): ["channel", "day", "time", "timezone", "empty_week", "off"],
+    ("setup", "reminders"): ["consistency_days", "engagement_day", "mentions"],
+    ("digest", "preview"): [],
+    ("digest", "send"): [],
+}
+GUILD_ONLY = {"log", "net", "history", "undo", "setup", "digest"}
+ADMIN_ONLY = {"setup", "digest"}
 
 
 def slash_commands(bot: NetGainBot) -> list[dict]:
@@ -44,6 +54,25 @@ async def test_commands_and_options_are_named_as_product_md_says(world: World) -
         if o.get("required")
     }
     assert required == {"followers", "following"}
+    for command in payload:
+        for sub in command.get("options", []):
+            if sub["type"] == 1:
+                assert [o["name"] for o in sub.get("options", [])] == (
+                    SUBCOMMAND_OPTIONS[(command["name"], sub["name"])]
+                )
+    me = next(c for c in payload if c["name"] == "me")
+    assert [o["name"] for o in me["options"] if o.get("required")] == ["timezone"]
+    assert next(o for o in me["options"] if o["name"] == "timezone")["autocomplete"]
+
+
+async def test_server_settings_need_manage_server(world: World) -> None:
+    manage_guild = 1 << 5
+    for command in slash_commands(world.env.bot):
+        permissions = command.get("default_member_permissions")
+        if command["name"] in ADMIN_ONLY:
+            assert int(permissions) == manage_guild
+        else:
+            assert permissions is None
 
 
 async def test_every_command_is_well_formed_for_discord(world: World) -> None:
@@ -72,9 +101,12 @@ async def test_tracking_commands_work_only_in_servers(world: World) -> None:
 
 
 async def test_help_lists_every_command_in_one_private_screen(world: World) -> None:
-    synced = set(world.alice.available_commands(world.channel))
-    assert synced == set(PRODUCT_OPTIONS)
-    assert {name for name, _, _ in COMMANDS} == synced
+    registered = {command["name"] for command in slash_commands(world.env.bot)}
+    assert registered == set(PRODUCT_OPTIONS)
+    assert {name for name, _, _ in COMMANDS} == registered
+    # A member without Manage Server is not even offered the server settings.
+    visible = {name.split()[0] for name in world.alice.available_commands(world.channel)}
+    assert visible == registered - ADMIN_ONLY
 
     result = await world.alice.slash(world.channel, "help")
     assert result.ephemeral

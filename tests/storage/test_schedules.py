@@ -47,6 +47,7 @@ async def test_settings_have_defaults_and_round_trip(storage: SQLiteStorage) -> 
         GUILD,
         timezone=BERLIN,
         digest_channel_id=42,
+        digest_from=NOW,
         digest_day=4,
         digest_time=time(18, 30),
         empty_week=EmptyWeek.QUIET,
@@ -201,7 +202,7 @@ async def test_reminder_schedules_follow_the_member_then_their_first_server(
     assert again.reminded == frozenset({"consistency"})
     await storage.set_dms_closed(1, NOW)
     [closed] = await storage.reminder_candidates("Europe/Berlin", "18:00", WEEK)
-    assert closed.dms_closed
+    assert closed.dms_closed_at == NOW
 
 
 async def test_recent_readings_include_the_one_before_on_each_platform(

@@ -3,6 +3,7 @@ CREATE TABLE guild_settings (
     guild_id          INTEGER PRIMARY KEY,
     timezone          TEXT    NOT NULL DEFAULT 'UTC',       -- IANA name
     digest_channel_id INTEGER,                              -- NULL: no digest
+    digest_from       INTEGER,                              -- slots before this never post
     digest_day        INTEGER NOT NULL DEFAULT 0 CHECK (digest_day BETWEEN 0 AND 6),  -- 0 Monday
     digest_time       TEXT    NOT NULL DEFAULT '09:00',     -- HH:MM local
     empty_week        TEXT    NOT NULL DEFAULT 'line' CHECK (empty_week IN ('line', 'quiet')),

@@ -1,0 +1,217 @@
+"""Posting a server's digest exactly once.
+
+Every path that may post (the scheduled job, the catch-up after a start or a settings
+change, an admin's `/digest send`) goes through `DigestPoster.post`, which first takes the
+durable claim for the server and covered week. Pages carry a deterministic nonce, so a POST
+retried after a lost answer is not duplicated by Discord, and each posted page is recorded,
+so a process taking over a stale claim continues after the last page. A failure is recorded
+after one attempt with its reason, for the server's admins; other servers are not affected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.domain.digest import STREAK_GRACE, DigestReport, build_report
+from bot.domain.schedule import DueDigest, EmptyWeek, GuildSettings, due_digest, week_bounds
+from cogs.digest import render
+from storage.schedules import RunState
+
+if TYPE_CHECKING:
+    from bot.client import NetGainBot
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=2)
+HISTORY = timedelta(weeks=53)  # enough for a year-long streak
+REQUIRED_PERMISSIONS = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "attach_files": "Attach Files",
+}
+
+
+class Outcome(StrEnum):
+    POSTED = "posted"
+    QUIET = "quiet"  # an empty week, and the server chose to stay quiet
+    NOT_OURS = "not ours"  # already posted, skipped, failed, or being posted elsewhere
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    messages: int = 0
+    problem: str | None = None
+    channel: discord.abc.Messageable | None = None
+
+
+class DigestProblem(Exception):
+    """Why a digest cannot be posted, worded for the server's admins."""
+
+
+def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -> list[str]:
+    granted = channel.permissions_for(me)
+    return [label for flag, label in REQUIRED_PERMISSIONS.items() if not getattr(granted, flag)]
+
+
+def nonce(guild_id: int, week: str, page: int) -> str:
+    """The same 25-character nonce every time this page of this digest is sent."""
+    digest = hashlib.sha256(f"digest:{guild_id}:{week}:{page}".encode()).hexdigest()
+    return digest[:25]
+
+
+def describe_failure(error: BaseException) -> str:
+    if isinstance(error, DigestProblem):
+        return str(error)
+    if isinstance(error, discord.Forbidden):
+        return f"Discord refused the post ({error.status}: {error.text or 'Missing Permissions'})"
+    if isinstance(error, discord.NotFound):
+        return "The digest channel no longer exists"
+    if isinstance(error, discord.HTTPException):
+        return f"Discord answered {error.status}: {error.text or 'an error'}"
+    return f"An unexpected error ({type(error).__name__}); it has been logged"
+
+
+class DigestPoster:
+    def __init__(self, bot: NetGainBot) -> None:
+        self.bot = bot
+
+    async def post_due(self, guild_id: int) -> Result:
+        """Post the digest the server's latest slot asks for, if it is still ours to post.
+
+        Used by the scheduled job and by the catch-up: a digest whose slot passed while the
+        bot was down is posted (marked late) within the grace period, else skipped and logged.
+        """
+        now = self.bot.now()
+        settings = await self.bot.storage.guild_settings(guild_id)
+        due = due_digest(settings, now) if settings.digest_on else None
+        if due is None:
+            return Result(Outcome.NOT_OURS)
+        if due.expired:
+            reason = f"its slot ({due.slot:%Y-%m-%d %H:%M} UTC) passed over {settings.grace} ago"
+            if await self.bot.storage.skip_digest(guild_id, due.week, reason=reason, now=now):
+                log.warning(
+                    "Skipped the digest of week %s for guild %s: %s", due.key, guild_id, reason
+                )
+            return Result(Outcome.NOT_OURS)
+        return await self.post(settings, due)
+
+    async def build(self, settings: GuildSettings, week_due: DueDigest) -> DigestReport:
+        start, end = week_bounds(week_due.week, settings.timezone)
+        until = min(self.bot.now(), end + STREAK_GRACE)
+        data = await self.bot.storage.digest_data(
+            settings.guild_id, settings.timezone, start - HISTORY, until
+        )
+        return build_report(data.members, data.readings, week_due.week, start, end)
+
+    async def post(self, settings: GuildSettings, due: DueDigest, *, force: bool = False) -> Result:
+        storage, guild_id, owner = self.bot.storage, settings.guild_id, self.bot.instance_id
+        now = self.bot.now()
+        run = await storage.claim_digest(
+            guild_id, due.week, owner=owner, now=now, lease_until=now + LEASE, force=force
+        )
+        if run is None:
+            return Result(Outcome.NOT_OURS)
+        posted = run.pages_posted
+        try:
+            channel = self._channel(settings)
+            report = await self.build(settings, due)
+            if report.empty and settings.empty_week is EmptyWeek.QUIET:
+                await storage.finish_digest(
+                    guild_id,
+                    due.week,
+                    owner=owner,
+                    state=RunState.SKIPPED,
+                    now=self.bot.now(),
+                    reason="an empty week; the server chose to stay quiet",
+                )
+                return Result(Outcome.QUIET, channel=channel)
+            for index, page in enumerate(render.pages(report, settings, late=due.late)):
+                if index < posted:
+                    continue  # posted before a takeover
+                message = await channel.send(
+                    content=page.content,
+                    embeds=page.embeds,
+                    nonce=nonce(guild_id, due.key, index),
+                    allowed_mentions=page.allowed_mentions(),
+                )
+                posted += 1
+                now = self.bot.now()
+                still_ours = await storage.digest_page_posted(
+                    guild_id,
+                    due.week,
+                    owner=owner,
+                    message_id=message.id,
+                    now=now,
+                    lease_until=now + LEASE,
+                )
+                if not still_ours:
+                    log.warning("Lost the claim on guild %s week %s mid-post", guild_id, due.key)
+                    return Result(Outcome.NOT_OURS, messages=posted - run.pages_posted)
+        except Exception as error:
+            return await self._failed(settings, due, error)
+        await storage.finish_digest(
+            guild_id,
+            due.week,
+            owner=owner,
+            state=RunState.POSTED,
+            now=self.bot.now(),
+            late=due.late,
+        )
+        if settings.problem is not None:
+            await storage.set_problem(guild_id, None, now=self.bot.now())
+        log.info("Posted the digest of week %s for guild %s", due.key, guild_id)
+        return Result(Outcome.POSTED, messages=posted - run.pages_posted, channel=channel)
+
+    def _channel(self, settings: GuildSettings) -> discord.TextChannel:
+        guild = self.bot.get_guild(settings.guild_id)
+        if guild is None:
+            raise DigestProblem("NetGain is no longer in this server")
+        channel = guild.get_channel(settings.digest_channel_id or 0)
+        if not isinstance(channel, discord.TextChannel):
+            raise DigestProblem(
+                "The digest channel no longer exists; choose another with /setup digest"
+            )
+        missing = missing_permissions(channel, guild.me)
+        if missing:
+            raise DigestProblem(f"NetGain is missing {', '.join(missing)} in #{channel.name}")
+        return channel
+
+    async def _failed(self, settings: GuildSettings, due: DueDigest, error: Exception) -> Result:
+        problem = describe_failure(error)
+        now = self.bot.now()
+        if isinstance(error, (DigestProblem, discord.HTTPException)):
+            log.warning(
+                "Digest of week %s for guild %s failed: %s", due.key, settings.guild_id, problem
+            )
+        else:
+            log.exception("Digest of week %s for guild %s failed", due.key, settings.guild_id)
+        await self.bot.storage.finish_digest(
+            settings.guild_id,
+            due.week,
+            owner=self.bot.instance_id,
+            state=RunState.FAILED,
+            now=now,
+            reason=problem,
+        )
+        await self.bot.storage.set_problem(
+            settings.guild_id, f"The digest of week {due.key} was not posted: {problem}", now=now
+        )
+        return Result(Outcome.FAILED, problem=problem)
+
+
+def problem_note(settings: GuildSettings) -> str | None:
+    """What admins see on their next /setup or /digest when something went wrong."""
+    if settings.problem is None:
+        return None
+    when = f" (<t:{int(settings.problem_at.timestamp())}:R>)" if settings.problem_at else ""
+    return f"⚠️ {settings.problem}{when}."

@@ -1,0 +1,167 @@
+"""The weekly digest as Discord messages, split into pages within Discord's limits.
+
+Limits: an embed description holds 4,096 characters, a message 10 embeds and 6,000 embed
+characters in all, and 2,000 characters of content. A big server's digest becomes several
+messages; nothing is cut off. Mentions go in message content, and only for members who allow
+them in a server that allows them; everywhere else members are plain names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import discord
+
+from bot import format as fmt
+from bot.domain.digest import DigestMember, DigestReport, MemberWeek
+from bot.domain.schedule import GuildSettings
+
+DESCRIPTION_LIMIT = 4_096
+MESSAGE_EMBED_CHARS = 6_000
+MESSAGE_EMBEDS = 10
+CONTENT_LIMIT = 2_000
+# Room kept in each embed for its title and footer ("page 12 of 12").
+EMBED_MARGIN = 120
+COLOUR = discord.Colour(0x5865F2)
+
+
+@dataclass
+class Page:
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    mention_ids: list[int] = field(default_factory=list)
+
+    def allowed_mentions(self) -> discord.AllowedMentions:
+        users = [discord.Object(user_id) for user_id in self.mention_ids]
+        return discord.AllowedMentions(everyone=False, roles=False, users=users or False)
+
+
+def week_label(report: DigestReport) -> str:
+    return week_label_of(report.week)
+
+
+def week_label_of(first: date) -> str:
+    """'16–22 November 2026', the covered week as people say it."""
+    last = first + timedelta(days=6)
+    if first.month == last.month:
+        return f"{first.day}–{last.day} {last:%B %Y}"
+    return f"{first.day} {first:%B} – {last.day} {last:%B %Y}"
+
+
+def name(member: DigestMember) -> str:
+    return discord.utils.escape_markdown(member.name) if member.name else f"<@{member.user_id}>"
+
+
+def member_line(rank: int, row: MemberWeek) -> str:
+    growth = row.growth
+    change = f"{fmt.signed(growth.delta)}, {fmt.pct(growth.pct)}"
+    if row.from_first_log:
+        change += ", since first log"
+    parts = [
+        f"**{rank}. {name(row.member)}** · {row.platform.label} **{fmt.count(growth.end)}** "
+        f"({change})",
+        f"net {fmt.count(row.net_end)} ({fmt.signed(row.net_change)})",
+    ]
+    if row.posts is not None:
+        parts.append(f"posts +{row.posts}")
+    if row.streak >= 2:
+        parts.append(f"🔥 {row.streak}-week streak")
+    if row.drop is not None:
+        parts.append(f"⚠️ drop {fmt.signed(row.drop.change)} ({fmt.count(row.drop.after)})")
+    return " · ".join(parts)
+
+
+def headline(report: DigestReport, late: bool) -> str:
+    community = report.community
+    lines = [
+        f"**Community net growth:** {fmt.signed(community.delta)} followers "
+        f"({fmt.pct(community.pct)})",
+        f"**Members who logged:** {len(report.logged)} of {report.members}",
+    ]
+    if late:
+        lines.append("_Posted late: NetGain was offline at the scheduled time._")
+    return "\n".join(lines)
+
+
+def _chunks(items: list[str], limit: int, separator: str = "\n") -> list[str]:
+    """Join items into blocks no longer than `limit`, never splitting an item."""
+    blocks: list[str] = []
+    current = ""
+    for item in items:
+        candidate = f"{current}{separator}{item}" if current else item
+        if len(candidate) > limit and current:
+            blocks.append(current)
+            candidate = item
+        current = candidate
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _embeds(report: DigestReport, late: bool, title: str) -> list[discord.Embed]:
+    first = discord.Embed(title=title, description=headline(report, late), colour=COLOUR)
+    if report.nudge is not None:
+        first.add_field(name="This week's nudge", value=report.nudge.text, inline=False)
+    embeds = [first]
+    member_lines = [member_line(rank, row) for rank, row in enumerate(report.rows, start=1)]
+    for block in _chunks(member_lines, DESCRIPTION_LIMIT - EMBED_MARGIN):
+        embeds.append(discord.Embed(title="Members, by growth %", description=block, colour=COLOUR))
+    names = [name(member) for member in report.not_logged]
+    for block in _chunks(names, DESCRIPTION_LIMIT - EMBED_MARGIN, ", "):
+        embeds.append(
+            discord.Embed(
+                title=f"Not logged this week ({len(names)})", description=block, colour=COLOUR
+            )
+        )
+    return embeds
+
+
+def _mentions(report: DigestReport, settings: GuildSettings) -> tuple[list[str], list[int]]:
+    """Content blocks that mention the members who have not logged and allow a mention."""
+    ids = [m.user_id for m in report.not_logged if m.allows_mentions] if settings.mentions else []
+    if not ids:
+        return [], []
+    words = ["A nudge to log this week:", *(f"<@{user_id}>" for user_id in ids)]
+    return _chunks(words, CONTENT_LIMIT, " "), ids
+
+
+def pages(report: DigestReport, settings: GuildSettings, *, late: bool = False) -> list[Page]:
+    """The digest as messages to post in order; an empty week is one short line."""
+    label = week_label(report)
+    contents, ids = _mentions(report, settings)
+    if report.empty:
+        line = (
+            f"**NetGain weekly digest, {label}:** a quiet week, nobody logged. "
+            "`/log followers … following …` gets next week going."
+        )
+        result = [Page(content=line)]
+    else:
+        result = _paged(report, label, late)
+    if contents:
+        last = result[-1]
+        joined = f"{last.content}\n{contents[0]}" if last.content else contents[0]
+        if len(joined) <= CONTENT_LIMIT:
+            last.content = joined
+        else:
+            result.append(Page(content=contents[0]))
+        result.extend(Page(content=content) for content in contents[1:])
+    for page in result:
+        page.mention_ids = [i for i in ids if page.content and f"<@{i}>" in page.content]
+    return result
+
+
+def _paged(report: DigestReport, label: str, late: bool) -> list[Page]:
+    grouped: list[list[discord.Embed]] = [[]]
+    for embed in _embeds(report, late, f"NetGain weekly digest · {label}"):
+        current = grouped[-1]
+        total = sum(len(e) for e in current) + len(embed) + EMBED_MARGIN
+        if current and (len(current) >= MESSAGE_EMBEDS or total > MESSAGE_EMBED_CHARS):
+            grouped.append([embed])
+        else:
+            current.append(embed)
+    result = [Page(embeds=group) for group in grouped]
+    for number, page in enumerate(result, start=1):
+        for embed in page.embeds:
+            embed.set_footer(text=f"NetGain · week of {label} · page {number} of {len(result)}")
+    return result
