@@ -388,7 +388,10 @@ class SQLiteSchedules(ScheduleStore):
                        e.guild_mentions,
                        (SELECT MAX(taken_at) FROM readings r WHERE r.user_id = e.user_id),
                        (SELECT group_concat(kind) FROM reminders_sent x
-                        WHERE x.user_id = e.user_id AND x.week = :week)
+                        WHERE x.user_id = e.user_id AND x.week = :week),
+                       EXISTS (SELECT 1 FROM reminders_sent x
+                               WHERE x.user_id = e.user_id AND x.via = 'mention'
+                                 AND x.sent_at >= e.dms_closed_at)
                 FROM effective e WHERE e.tz = :tz AND e.at = :at
                 ORDER BY e.user_id
                 """,
@@ -407,6 +410,7 @@ class SQLiteSchedules(ScheduleStore):
                 digest_channel_id=channel,
                 guild_mentions=bool(guild_mentions),
                 reminded=frozenset((kinds or "").split(",")) - {""},
+                fell_back=bool(fell_back),
             )
             for (
                 user_id,
@@ -420,6 +424,7 @@ class SQLiteSchedules(ScheduleStore):
                 guild_mentions,
                 last,
                 kinds,
+                fell_back,
             ) in rows
         ]
 

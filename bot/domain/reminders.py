@@ -39,6 +39,8 @@ class ReminderCandidate:
     digest_channel_id: int | None
     guild_mentions: bool
     reminded: frozenset[str]  # kinds already sent this member-local week
+    # Since their DMs were found closed, a reminder already reached them by a mention.
+    fell_back: bool = False
 
     def can_dm(self, now: datetime) -> bool:
         return self.dms_closed_at is None or now - self.dms_closed_at >= DMS_RETRY_AFTER

@@ -109,15 +109,18 @@ class Reminders(commands.Cog):
         ):
             return  # another process sent it
         text = consistency_text(candidate, now)
+        fell_back = candidate.fell_back
         if candidate.can_dm(now):
             if await self._dm(user_id, text):
                 if candidate.dms_closed_at is not None:
                     await storage.set_dms_closed(user_id, None)
                 return
             await storage.set_dms_closed(user_id, now)
-            if candidate.can_mention() and await self._mention(candidate, text):
-                await storage.set_reminder_via(user_id, CONSISTENCY, week, "mention")
-                return
+            fell_back = False  # closed anew: one fallback is due again
+        # DMs are closed: one mention in the digest channel, once, where mentions are allowed.
+        if not fell_back and candidate.can_mention() and await self._mention(candidate, text):
+            await storage.set_reminder_via(user_id, CONSISTENCY, week, "mention")
+            return
         await storage.set_reminder_via(user_id, CONSISTENCY, week, "none")
 
     async def _engagement(self, candidate: ReminderCandidate, now: datetime, week: date) -> None:

@@ -1,0 +1,149 @@
+"""/setup, /digest preview and send, /me: what admins and members type, and what they get."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import discord
+from simcord import Env
+
+from bot.sandbox.clock import SimulatedTime
+from tests.scheduled.support import Server
+from tests.support.db import query
+from tests.support.simulated import take_user_errors, unchecked_slash
+
+DAY = timedelta(days=1)
+
+
+async def test_setup_names_the_permission_the_bot_is_missing(simcord_env: Env, db_path) -> None:  # type: ignore[no-untyped-def]
+    server = Server(simcord_env)
+    bot_member = server.guild.me
+    assert bot_member is not None
+    locked = server.guild.create_text_channel(
+        "locked",
+        overwrites={bot_member: discord.PermissionOverwrite(embed_links=False, attach_files=False)},
+    )
+    reply = await server.admin.slash(server.general, "setup digest", channel=locked)
+    assert reply.ephemeral
+    assert "I'm missing Embed Links, Attach Files there" in reply.response.content
+    take_user_errors(simcord_env)
+    assert query(db_path, "SELECT count(*) FROM guild_settings") == [(0,)]
+
+
+async def test_setup_without_a_channel_says_how(simcord_env: Env) -> None:
+    server = Server(simcord_env)
+    reply = await server.admin.slash(server.general, "setup digest", time="10:00")
+    assert "Choose the channel to post in: `/setup digest channel:#weekly-digest`" in (
+        reply.response.content
+    )
+    take_user_errors(simcord_env)
+
+
+async def test_bad_times_and_zones_are_refused(simcord_env: Env) -> None:
+    server = Server(simcord_env)
+    for options, message in (
+        ({"time": "9am"}, "`time` must be a 24-hour time like `09:00`"),
+        ({"timezone": "Mars/Olympus"}, "`Mars/Olympus` is not a time zone I know"),
+    ):
+        reply = await server.admin.slash(
+            server.general, "setup digest", channel=server.digest, **options
+        )
+        assert reply.ephemeral
+        assert message in reply.response.content
+    assert len(take_user_errors(simcord_env)) == 2
+    reply = await unchecked_slash(server.alice, server.general, "me", timezone="Nowhere/Land")
+    assert "not a time zone I know" in reply.response.content
+    take_user_errors(simcord_env)
+
+
+async def test_time_zones_autocomplete(simcord_env: Env) -> None:
+    server = Server(simcord_env)
+    choices = await server.admin.autocomplete(server.general, "setup digest", "timezone", "berl")
+    assert [choice["value"] for choice in choices] == ["Europe/Berlin"]
+    choices = await server.alice.autocomplete(server.general, "me", "timezone", "a")
+    assert len(choices) == 25
+
+
+async def test_manage_server_is_checked_even_if_the_command_is_shown(simcord_env: Env) -> None:
+    server = Server(simcord_env)
+    [setup] = [c for c in await simcord_env.bot.tree.fetch_commands() if c.name == "setup"]
+    server.guild.set_command_permissions(setup, {server.alice: True})
+    reply = await server.alice.slash(server.general, "setup digest", channel=server.digest)
+    assert reply.ephemeral
+    assert reply.response.content == "You need the Manage Server permission for this."
+    take_user_errors(simcord_env)
+
+
+async def test_preview_is_exactly_what_send_posts(simcord_env: Env, clock: SimulatedTime) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest(day="friday")
+    await server.alice.slash(server.general, "log", followers=1000, following=100)
+    await clock.advance(5 * DAY)  # Tuesday 6 January
+    await server.alice.slash(server.general, "log", followers=1100, following=100)
+    await clock.advance(DAY)  # Wednesday
+
+    preview = await server.admin.slash(server.general, "digest preview")
+    assert preview.ephemeral
+    assert preview.response.content.startswith("Preview of the digest for 29 December")
+    assert all(f.ephemeral for f in preview.followups)
+    previewed = [[e.to_dict() for e in f.embeds] for f in preview.followups]
+    # Friday 2 January's slot already posted the (quiet) digest of 22–28 December.
+    before = len(server.digests())
+
+    sent = await server.admin.slash(server.general, "digest send")
+    assert sent.ephemeral
+    # Deferred first, so the answer replaces the "thinking…" reply.
+    assert "It counts as this week's digest." in sent.response.content
+    posted = [[e.to_dict() for e in m.embeds] for m in server.digests()[before:]]
+    assert posted == previewed
+
+    await clock.advance(3 * DAY)  # past Friday's slot: already posted this week
+    assert len(server.digests()) == before + len(posted)
+
+
+async def test_send_without_a_channel_says_how(simcord_env: Env) -> None:
+    server = Server(simcord_env)
+    reply = await server.admin.slash(server.general, "digest send")
+    assert "There is no digest channel yet" in reply.response.content
+    take_user_errors(simcord_env)
+
+
+async def test_me_shows_and_keeps_a_members_settings(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    reply = await server.alice.slash(
+        server.general,
+        "me",
+        timezone="America/New_York",
+        default_platform="instagram",
+        reminder_time="07:30",
+        mentions="on",
+    )
+    assert reply.ephemeral
+    text = reply.response.content
+    assert "Time zone: **America/New_York** (it is 19:00 there now)" in text
+    assert "Default platform: **Instagram**" in text
+    assert "on, at **07:30** your time" in text
+    assert "Mentions: **allowed**" in text
+    logged = await server.alice.slash(server.general, "log", followers=10, following=1)
+    assert logged.response.embeds[0].title == "Instagram reading logged"
+    # Her week now starts on Monday in New York, not in UTC.
+    await clock.advance_to(datetime(2026, 1, 5, 3, tzinfo=UTC))  # Sunday 22:00 in New York
+    week = await server.alice.slash(server.general, "log", followers=12, following=1)
+    this_week = {f.name: f.value for f in week.response.embeds[0].fields}["This week"]
+    assert "+2** followers" in this_week
+
+
+async def test_setup_reminders_summarises(simcord_env: Env) -> None:
+    server = Server(simcord_env)
+    reply = await server.admin.slash(
+        server.general,
+        "setup reminders",
+        consistency_days=5,
+        engagement_day="thursday",
+        mentions="on",
+    )
+    assert "haven't logged for **5 days**" in reply.response.content
+    assert "**Thursdays**" in reply.response.content
+    assert "Mentions: **on**" in reply.response.content
