@@ -11,6 +11,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
+from datetime import datetime
 
 from bot.client import NetGainBot
 from bot.settings import Settings
@@ -50,7 +51,12 @@ async def serve_until_signal(
 
 
 async def run(
-    settings: Settings, connect: Connect, *, force_sync: bool = False, stop_on_signals: bool = True
+    settings: Settings,
+    connect: Connect,
+    *,
+    force_sync: bool = False,
+    stop_on_signals: bool = True,
+    clock: Callable[[], datetime] | None = None,
 ) -> None:
     """Open storage, build the bot, and serve through `connect` until it ends.
 
@@ -59,7 +65,12 @@ async def run(
     """
     storage = await open_storage(settings.database_url)
     try:
-        bot = NetGainBot(storage=storage, settings=settings, force_sync=force_sync)
+        bot = NetGainBot(
+            storage=storage,
+            settings=settings,
+            force_sync=force_sync,
+            **({"clock": clock} if clock is not None else {}),
+        )
         async with bot:
             if stop_on_signals:
                 await serve_until_signal(connect(bot), bot.close)

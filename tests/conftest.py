@@ -1,17 +1,24 @@
-"""Shared fixtures: real SQLite files on a temporary path, Discord simulated by SimCord."""
+"""Shared fixtures: real SQLite files on a temporary path, Discord simulated by SimCord.
+
+Every SimCord test runs with the wall clock (which APScheduler reads) frozen at SimCord's own
+starting instant; `clock` moves both forward together, so scheduled jobs fire on time.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import pytest_asyncio
+import time_machine
 from simcord import Env
 
 from bot.client import NetGainBot
+from bot.sandbox.clock import SimulatedTime
 from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
 from tests.support.db import count_rows
@@ -48,9 +55,25 @@ async def storage(db_path: Path) -> AsyncIterator[SQLiteStorage]:
     await opened.close()
 
 
+SIMCORD_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
 @pytest.fixture
-def simcord_bot(storage: SQLiteStorage, settings: Settings) -> NetGainBot:
+def wall_clock() -> Iterator[time_machine.Traveller]:
+    with time_machine.travel(SIMCORD_EPOCH, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def simcord_bot(
+    wall_clock: time_machine.Traveller, storage: SQLiteStorage, settings: Settings
+) -> NetGainBot:
     return NetGainBot(storage=storage, settings=settings)
+
+
+@pytest.fixture
+def clock(simcord_env: Env, wall_clock: time_machine.Traveller) -> SimulatedTime:
+    return SimulatedTime(simcord_env, wall_clock, lambda: simcord_env.bot.scheduler)
 
 
 @dataclass

@@ -11,6 +11,7 @@ import logging
 import re
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.client import NetGainBot
@@ -50,6 +51,11 @@ def intro(options: SandboxOptions, you: str) -> str:
     )
 
 
+def _wall_clock() -> datetime:
+    """The sandbox bot reads the wall clock, which the sandbox moves (see SimulatedTime)."""
+    return datetime.now(UTC)
+
+
 def _remove_database(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -73,7 +79,7 @@ async def run_sandbox(settings: Settings, options: SandboxOptions) -> int:
     import simcord
 
     from bot.sandbox.console import interactive, scripted
-    from bot.sandbox.session import Sandbox
+    from bot.sandbox.session import CLOCK_KEY, Sandbox
 
     if options.fresh:
         _remove_database(options.database)
@@ -86,26 +92,37 @@ async def run_sandbox(settings: Settings, options: SandboxOptions) -> int:
 
     async def connect(bot: NetGainBot) -> None:
         nonlocal status
-        async with simcord.run(bot, check_errors=False) as env:
-            sandbox = Sandbox(
-                env,
-                bot,
-                you=you,
-                output=options.output,
-                colour=sys.stdout.isatty(),
-                follow_wall_clock=options.script is None,
-            )
-            await sandbox.open()
-            print(intro(options, you), flush=True)
-            try:
-                if options.script is not None:
-                    status = await scripted(sandbox, options.script)
-                else:
-                    history = options.database.parent / ".sandbox_history"
-                    status = await interactive(sandbox, history)
-            finally:
-                await sandbox.close()
+        import time_machine
+
+        from bot.sandbox.clock import SimulatedTime
+
+        # Sandbox time starts now, or where the last session left it if that is later, so the
+        # sandbox's history never sees time run backwards. The wall clock (which the bot and
+        # its scheduler read) is set before the bot starts, so jobs are scheduled against it.
+        stored = await bot.storage.get_state(CLOCK_KEY)
+        start = max(datetime.now(UTC), datetime.fromisoformat(stored or "2000-01-01T00:00Z"))
+        with time_machine.travel(start, tick=False) as traveller:
+            async with simcord.run(bot, check_errors=False) as env:
+                sandbox = Sandbox(
+                    env,
+                    bot,
+                    you=you,
+                    clock=SimulatedTime(env, traveller, lambda: bot.scheduler),
+                    output=options.output,
+                    colour=sys.stdout.isatty(),
+                    follow_wall_clock=options.script is None,
+                )
+                await sandbox.open()
+                print(intro(options, you), flush=True)
+                try:
+                    if options.script is not None:
+                        status = await scripted(sandbox, options.script)
+                    else:
+                        history = options.database.parent / ".sandbox_history"
+                        status = await interactive(sandbox, history)
+                finally:
+                    await sandbox.close()
 
     # The simulated Discord forgets its commands when the process ends: sync every time.
-    await run(sandbox_settings, connect, force_sync=True, stop_on_signals=False)
+    await run(sandbox_settings, connect, force_sync=True, stop_on_signals=False, clock=_wall_clock)
     return status

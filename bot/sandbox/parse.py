@@ -120,10 +120,15 @@ def _pair_up(
             index += 1
         elif word.lower() in declared:
             name = word.lower()
-            if index + 1 >= len(words):
+            following = words[index + 1] if index + 1 < len(words) else None
+            if declared[name]["type"] == BOOLEAN and (
+                following is None or following.lower() not in _TRUE | _FALSE
+            ):
+                value, index = "true", index + 1  # a flag: `/setup digest off`
+            elif following is None:
                 raise ParseError(f"`{name}` needs a value after it. Usage: {usage}")
-            value = words[index + 1]
-            index += 2
+            else:
+                value, index = following, index + 2
         else:
             known = ", ".join(declared) or "none"
             raise ParseError(

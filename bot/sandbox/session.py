@@ -10,7 +10,7 @@ import json
 import re
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from simcord.actors import MemberActor
 
     from bot.client import NetGainBot
+    from bot.sandbox.clock import SimulatedTime
 
 # A fixed server id and a fixed pool of users created at a fixed instant, so the same member
 # has the same Discord id on every run and their history in the sandbox database stays theirs.
@@ -75,6 +76,7 @@ class Sandbox:
         bot: NetGainBot,
         *,
         you: str,
+        clock: SimulatedTime,
         output: Path,
         write: Callable[[str], None] = print,
         colour: bool = False,
@@ -83,6 +85,7 @@ class Sandbox:
         self.env = env
         self.bot = bot
         self.you = you
+        self.clock = clock
         self.output = output
         self.write = write
         self.colour = colour
@@ -111,13 +114,14 @@ class Sandbox:
             self.members[name.lower()] = self.guild.add_member(self.slots[slot], nick=name)
         self.actor = self.me
         await self._save_members()
-        stored_now = await self.bot.storage.get_state(CLOCK_KEY)
-        target = max(datetime.now(UTC), datetime.fromisoformat(stored_now or "2000-01-01T00:00Z"))
-        await self.env.advance_time(max(0.0, (target - self.env.now()).total_seconds()))
+        # Bring SimCord's clock level with sandbox time (the wall clock the bot reads).
+        behind = (self.clock.now() - self.env.now()).total_seconds()
+        if behind > 0:
+            await self.env.advance_time(behind)
         self._last_real = time.monotonic()
 
     async def close(self) -> None:
-        await self.bot.storage.set_state(CLOCK_KEY, self.env.now().isoformat())
+        await self.bot.storage.set_state(CLOCK_KEY, self.clock.now().isoformat())
 
     async def _save_members(self) -> None:
         await self.bot.storage.set_state(MEMBERS_KEY, json.dumps(self.names))
@@ -160,7 +164,7 @@ class Sandbox:
         now = time.monotonic()
         elapsed, self._last_real = now - self._last_real, now
         if elapsed > 0:
-            await self.env.advance_time(elapsed)
+            await self.clock.advance(timedelta(seconds=elapsed))
 
     async def _slash(self, line: str) -> None:
         visible = self.commands()
@@ -217,8 +221,7 @@ class Sandbox:
         elif word == "press":
             await self._press(rest)
         elif word == "advance":
-            step = parse_duration(rest)
-            await self.env.advance_time(step.total_seconds())
+            await self.clock.advance(parse_duration(rest))
             await self.close()
             self.write(f"⏩ {self._now_text()}")
         elif word == "now":
@@ -227,7 +230,7 @@ class Sandbox:
             raise ParseError(f"No sandbox command `:{word}`. {HELP.splitlines()[0]} see `:help`.")
 
     def _now_text(self) -> str:
-        return self.env.now().astimezone().strftime("It is %A %d %B %Y, %H:%M %Z.")
+        return self.clock.now().astimezone().strftime("It is %A %d %B %Y, %H:%M %Z.")
 
     async def _act_as(self, name: str) -> None:
         if not name:
@@ -284,9 +287,13 @@ class Sandbox:
 
     def _show_changes(self, before: dict[tuple[int, int], str]) -> None:
         after = self._snapshot()
-        changed = sorted(key for key, print_ in after.items() if before.get(key) != print_)
+        # Snowflakes grow with time: sorting by message id prints in the order things happened.
+        changed = sorted(
+            (key for key, print_ in after.items() if before.get(key) != print_),
+            key=lambda key: key[1],
+        )
         viewer = Viewer(
-            now=self.env.now(),
+            now=self.clock.now(),
             name_of=self._user_name,
             channel_of=self._channel_name,
             colour=self.colour,

@@ -162,6 +162,7 @@ def _paged(report: DigestReport, label: str, late: bool) -> list[Page]:
             current.append(embed)
     result = [Page(embeds=group) for group in grouped]
     for number, page in enumerate(result, start=1):
-        for embed in page.embeds:
-            embed.set_footer(text=f"NetGain · week of {label} · page {number} of {len(result)}")
+        page.embeds[-1].set_footer(
+            text=f"NetGain · week of {label} · page {number} of {len(result)}"
+        )
     return result

@@ -60,6 +60,8 @@ def test_the_tour_runs_from_start_to_end(tmp_path: Path) -> None:
     assert "Net followers · Instagram" in out  # /net member:@maya
     assert "Cancel" in out and "Cancelled: nothing was stored." in out
     assert "History · TikTok · all time" in out
+    assert "NetGain in #weekly-digest" in out  # :advance ran the Monday digests
+    assert "NetGain weekly digest ·" in out
     assert out.rstrip().endswith("quarter, year, all")  # /help ends the tour
 
 

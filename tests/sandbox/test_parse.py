@@ -73,6 +73,12 @@ def test_quotes_keep_spaces_and_colons_only_split_known_names() -> None:
     assert parse("/log followers 1 following 2 note:'a b'").options["note"] == "a b"
 
 
+def test_a_boolean_option_alone_is_a_flag() -> None:
+    assert parse("/setup digest channel #general enabled").options["enabled"] is True
+    assert parse("/setup digest enabled channel #general").options["enabled"] is True
+    assert parse("/setup digest channel #general enabled no").options["enabled"] is False
+
+
 def test_choices_match_their_name_or_value_in_any_case() -> None:
     assert parse("/log followers 1 following 2 platform TikTok").options["platform"] == "tiktok"
     assert parse("/log followers 1 following 2 platform:X").options["platform"] == "x"
@@ -106,7 +112,8 @@ def test_members_and_channels_are_resolved_by_name() -> None:
         ("/", "Type a command after the slash"),
         ("/setup", "`/setup` needs one of: digest, reminders"),
         ("/setup digets", "Did you mean `digest`?"),
-        ("/setup digest channel #general enabled maybe", "`enabled` must be true or false"),
+        ("/setup digest channel #general enabled:maybe", "`enabled` must be true or false"),
+        ("/setup digest channel #general enabled maybe", "has no option `maybe`"),
         ("/net member:@ghost", "No member named `ghost`"),
     ],
 )

@@ -8,8 +8,10 @@ from pathlib import Path
 import discord
 import pytest
 import simcord
+import time_machine
 
 from bot.client import NetGainBot
+from bot.sandbox.clock import SimulatedTime
 from bot.sandbox.session import Sandbox
 from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
@@ -29,10 +31,15 @@ class Typed:
 
 
 @pytest.fixture
-async def typed(simcord_env: simcord.Env, tmp_path: Path) -> Typed:
+async def typed(simcord_env: simcord.Env, clock: SimulatedTime, tmp_path: Path) -> Typed:
     lines: list[str] = []
     sandbox = Sandbox(
-        simcord_env, simcord_env.bot, you="alex", output=tmp_path / "out", write=lines.append
+        simcord_env,
+        simcord_env.bot,
+        you="alex",
+        clock=clock,
+        output=tmp_path / "out",
+        write=lines.append,
     )
     await sandbox.open()
     return Typed(sandbox, lines)
@@ -78,6 +85,18 @@ async def test_advancing_time_fires_what_was_waiting(typed: Typed) -> None:
     assert "No answer, so nothing was stored." in shown
 
 
+async def test_advancing_time_shows_the_weekly_digest(typed: Typed) -> None:
+    shown = await typed("/setup digest channel:#weekly-digest")
+    assert "every Monday at 09:00 (UTC)" in shown
+    await typed("/log followers 1200 following 300")
+    shown = await typed(":advance 7d")
+    assert "NetGain in #weekly-digest" in shown
+    assert "NetGain weekly digest · 29 December – 4 January 2026" in shown
+    assert "1. alex · TikTok 1,200" in shown
+    off = await typed("/setup digest off")
+    assert "The weekly digest is off" in off
+
+
 async def test_private_replies_are_marked(typed: Typed) -> None:
     shown = await typed("/help")
     assert shown.splitlines()[0] == "NetGain in #general (only you can see this)"
@@ -110,14 +129,23 @@ async def test_comments_and_blank_lines_do_nothing(typed: Typed) -> None:
     assert await typed("   ") == ""
 
 
-async def session(db_path: Path, tmp_path: Path, lines: list[str]) -> list[str]:
+async def session(
+    db_path: Path, tmp_path: Path, lines: list[str], wall: time_machine.Traveller
+) -> list[str]:
     storage = await SQLiteStorage.open(db_path)
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
     printed: list[str] = []
     try:
         bot = NetGainBot(storage=storage, settings=settings, force_sync=True)
         async with simcord.run(bot) as env:
-            sandbox = Sandbox(env, bot, you="alex", output=tmp_path, write=printed.append)
+            sandbox = Sandbox(
+                env,
+                bot,
+                you="alex",
+                clock=SimulatedTime(env, wall, lambda: bot.scheduler),
+                output=tmp_path,
+                write=printed.append,
+            )
             await sandbox.open()
             for line in lines:
                 assert await sandbox.run(line), printed
@@ -127,7 +155,9 @@ async def session(db_path: Path, tmp_path: Path, lines: list[str]) -> list[str]:
     return printed
 
 
-async def test_members_and_history_carry_over_to_the_next_session(tmp_path: Path) -> None:
+async def test_members_and_history_carry_over_to_the_next_session(
+    tmp_path: Path, wall_clock: time_machine.Traveller
+) -> None:
     db_path = tmp_path / "sandbox.db"
     await session(
         db_path,
@@ -138,6 +168,7 @@ async def test_members_and_history_carry_over_to_the_next_session(tmp_path: Path
             "/log followers 5000 following 100 platform instagram",
             ":advance 7d",
         ],
+        wall_clock,
     )
     printed = await session(
         db_path,
@@ -148,6 +179,7 @@ async def test_members_and_history_carry_over_to_the_next_session(tmp_path: Path
             "/net",
             "/net member:@alex period:all",
         ],
+        wall_clock,
     )
     text = "\n".join(printed)
     assert "1,000 · following 300 · net 700" in text  # alex's reading, found again
@@ -166,14 +198,21 @@ class BotWithChart(NetGainBot):
         await super().setup_hook()
 
 
-async def test_attachments_are_saved_and_their_path_printed(tmp_path: Path, db_path: Path) -> None:
+async def test_attachments_are_saved_and_their_path_printed(
+    tmp_path: Path, db_path: Path, wall_clock: time_machine.Traveller
+) -> None:
     storage = await SQLiteStorage.open(db_path)
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
     printed: list[str] = []
     try:
         async with simcord.run(BotWithChart(storage=storage, settings=settings)) as env:
             sandbox = Sandbox(
-                env, env.bot, you="alex", output=tmp_path / "out", write=printed.append
+                env,
+                env.bot,
+                you="alex",
+                clock=SimulatedTime(env, wall_clock, lambda: env.bot.scheduler),
+                output=tmp_path / "out",
+                write=printed.append,
             )
             await sandbox.open()
             assert await sandbox.run("/chart")
@@ -194,13 +233,22 @@ class BotWithAdminCommand(NetGainBot):
         await super().setup_hook()
 
 
-async def test_a_command_without_permission_is_explained(tmp_path: Path, db_path: Path) -> None:
+async def test_a_command_without_permission_is_explained(
+    tmp_path: Path, db_path: Path, wall_clock: time_machine.Traveller
+) -> None:
     storage = await SQLiteStorage.open(db_path)
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
     printed: list[str] = []
     try:
         async with simcord.run(BotWithAdminCommand(storage=storage, settings=settings)) as env:
-            sandbox = Sandbox(env, env.bot, you="alex", output=tmp_path, write=printed.append)
+            sandbox = Sandbox(
+                env,
+                env.bot,
+                you="alex",
+                clock=SimulatedTime(env, wall_clock, lambda: env.bot.scheduler),
+                output=tmp_path,
+                write=printed.append,
+            )
             await sandbox.open()
             assert await sandbox.run("/admin")  # you have Manage Server
             await sandbox.run(":as maya")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import discord
@@ -11,9 +10,6 @@ from simcord import Env
 from bot.client import NetGainBot
 from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
-
-# SimCord's clock starts here; the wall clock (which APScheduler reads) starts here too.
-SIMCORD_EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class Server:
