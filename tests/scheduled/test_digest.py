@@ -195,11 +195,17 @@ async def test_turning_the_digest_off_stops_it(simcord_env: Env, clock: Simulate
 async def test_a_failing_server_does_not_stop_the_others(
     simcord_env: Env, clock: SimulatedTime, db_path: Path
 ) -> None:
-    gone, refused, fine = (Server(simcord_env, name) for name in ("Gone", "Refused", "Fine"))
-    for server in (gone, refused, fine):
+    gone, refused, kicked, fine = (
+        Server(simcord_env, name) for name in ("Gone", "Refused", "Kicked", "Fine")
+    )
+    for server in (gone, refused, kicked, fine):
         await server.setup_digest()
         await server.alice.slash(server.general, "log", followers=500, following=50)
     simcord_env.backend.delete_channel(gone.digest.id)
+    # Kicked: Discord removes the bot and tells it the server is gone.
+    simcord_env.backend.remove_member(kicked.guild.id, simcord_env.bot.user.id)
+    simcord_env.backend.emit("GUILD_DELETE", {"id": str(kicked.guild.id)})
+    await simcord_env.settle()
     simcord_env.inject_error(
         "POST",
         f"/channels/{refused.digest.id}/messages",
@@ -212,7 +218,14 @@ async def test_a_failing_server_does_not_stop_the_others(
     assert len(fine.digests()) == 1
     assert refused.digests() == []
     states = dict(query(db_path, "SELECT guild_id, state FROM digest_runs"))
-    assert states == {gone.guild.id: "failed", refused.guild.id: "failed", fine.guild.id: "posted"}
+    assert states == {
+        gone.guild.id: "failed",
+        refused.guild.id: "failed",
+        kicked.guild.id: "failed",
+        fine.guild.id: "posted",
+    }
+    reasons = dict(query(db_path, "SELECT guild_id, reason FROM digest_runs"))
+    assert reasons[kicked.guild.id] == "NetGain is no longer in this server"
 
     await clock.advance(2 * DAY)  # no retry storm: one attempt, then failed
     attempts = [
