@@ -21,8 +21,10 @@ import aiosqlite
 from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
 from storage.base import Storage
 from storage.migrate import load_migrations, migrate
+from storage.sqlite_digests import SQLiteDigests
+from storage.sqlite_reminders import SQLiteReminders
 from storage.sqlite_rows import READING_COLUMNS, reading, readings, ts, zone
-from storage.sqlite_schedules import SQLiteSchedules
+from storage.sqlite_settings import SQLiteSettings
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,7 @@ BUSY_TIMEOUT_MS = 5_000
 _ONE_BEFORE = "ORDER BY taken_at DESC, id DESC LIMIT 1"
 
 
-class SQLiteStorage(SQLiteSchedules, Storage[aiosqlite.Connection]):
+class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aiosqlite.Connection]):
     def __init__(self, db: aiosqlite.Connection, path: Path) -> None:
         self._db = db
         self.path = path

@@ -23,3 +23,29 @@ def test_log_reply_benchmark_runs(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "ratio" in done.stdout
     assert "NetGain /log" in done.stdout
+
+
+def test_digest_benchmark_runs(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "bench/digest.py",
+            "--servers",
+            "3",
+            "--members",
+            "5",
+            "--weeks",
+            "4",
+            "--db",
+            str(tmp_path / "bench.db"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "ratio, all digests / aggregate query" in done.stdout
+    assert "peak memory" in done.stdout

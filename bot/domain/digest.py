@@ -110,13 +110,14 @@ def weekly_streak(taken: Iterable[datetime], last_week: date, tz: ZoneInfo) -> i
     logging on Monday morning does not break a Sunday habit.
     """
     kept: set[date] = set()
+    one_week = timedelta(weeks=1)
     for moment in taken:
-        local = moment.astimezone(tz)
-        monday = monday_of(local.date())
+        day = moment.astimezone(tz).date()
+        weekday = day.weekday()
+        monday = day - timedelta(days=weekday)
         kept.add(monday)
-        start = datetime.combine(monday, datetime.min.time(), tzinfo=tz)
-        if local - start < STREAK_GRACE:
-            kept.add(monday - timedelta(weeks=1))
+        if weekday == 0:  # the first day of a week (STREAK_GRACE) keeps the week before
+            kept.add(monday - one_week)
     streak, week = 0, last_week
     while week in kept and streak < STREAK_CAP:
         streak += 1
@@ -259,7 +260,10 @@ def build_report(
     community = Growth(
         start=sum(row.growth.start for row in rows), end=sum(row.growth.end for row in rows)
     )
-    not_logged = sorted((m for m in members if m not in logged), key=lambda m: m.name.lower())
+    logged_ids = {member.user_id for member in logged}
+    not_logged = sorted(
+        (m for m in members if m.user_id not in logged_ids), key=lambda m: m.name.lower()
+    )
     return DigestReport(
         week=week,
         start=start,

@@ -1,0 +1,204 @@
+"""How long building every server's weekly digest takes, against one plain SQL aggregate.
+
+Generates SERVERS × MEMBERS members with WEEKS weekly readings each (1,000 × 100 × 52 by
+default: 5.2 million readings), then builds each server's digest through the production path
+(the digest poster's build on the real SQLite storage, then the page rendering) and compares
+the total with one plain sqlite3 aggregate query over the same rows, measured in the same run.
+The data is generated in a child process so its memory does not count.
+
+    .venv/bin/python bench/digest.py [--servers 1000] [--members 100] [--weeks 52] [--db PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+import tracemalloc
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.domain.schedule import DueDigest, week_bounds
+from cogs.digest import render
+from cogs.digest.poster import HISTORY, DigestPoster
+from storage.sqlite import SQLiteStorage
+
+ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
+# The covered week: the last of the generated weeks, Monday 2026-11-16 to Sunday 2026-11-22.
+WEEK = date(2026, 11, 16)
+NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
+
+
+def generate(path: Path, servers: int, members: int, weeks: int) -> None:
+    """Write the schema (through the real migrations) and the generated history."""
+    asyncio.run(_create_schema(path))
+    rng = random.Random(20261122)
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("BEGIN")
+    first = datetime.combine(WEEK, datetime.min.time(), UTC) - timedelta(weeks=weeks - 1)
+    for server in range(1, servers + 1):
+        db.execute(
+            "INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, updated_at)"
+            " VALUES (?, ?, ?, 0)",
+            (server, ZONES[server % len(ZONES)], 10_000 + server),
+        )
+        rows = []
+        for index in range(members):
+            user = server * 1_000 + index
+            db.execute(
+                "INSERT INTO members (user_id, default_platform, created_at)"
+                " VALUES (?, 'tiktok', 0)",
+                (user,),
+            )
+            db.execute(
+                "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
+                " VALUES (?, ?, 0, ?)",
+                (server, user, f"creator_{user}"),
+            )
+            followers, posts = rng.randint(50, 200_000), rng.randint(0, 300)
+            for week in range(weeks):
+                followers = max(0, followers + int(followers * rng.uniform(-0.03, 0.08)))
+                posts += rng.randint(0, 4)
+                taken = first + timedelta(
+                    weeks=week, days=rng.randint(0, 6), hours=rng.randint(0, 23)
+                )
+                rows.append(
+                    (user, int(taken.timestamp()), followers, rng.randint(0, 2_000), posts, server)
+                )
+        db.executemany(
+            "INSERT INTO readings (user_id, platform, taken_at, followers, following, source,"
+            " posts, guild_id, logged_at) VALUES (?, 'tiktok', ?, ?, ?, 'self_reported', ?, ?, 0)",
+            rows,
+        )
+    db.execute("COMMIT")
+    db.execute("ANALYZE")
+    db.close()
+
+
+async def _create_schema(path: Path) -> None:
+    storage = await SQLiteStorage.open(path)
+    await storage.close()
+
+
+class Clock:
+    """What the digest poster needs of the bot when only building: storage and the time."""
+
+    def __init__(self, storage: SQLiteStorage) -> None:
+        self.storage = storage
+
+    def now(self) -> datetime:
+        return NOW
+
+
+async def build_all(path: Path, servers: int) -> tuple[list[float], int, int]:
+    """Build every server's digest; returns seconds per server, messages and readings shown."""
+    storage = await SQLiteStorage.open(path)
+    poster = DigestPoster(Clock(storage))  # type: ignore[arg-type]
+    timings: list[float] = []
+    messages = rows = 0
+    try:
+        for server in range(1, servers + 1):
+            started = time.perf_counter()
+            settings = await storage.guild_settings(server)
+            report = await poster.build(settings, DueDigest(WEEK, NOW, late=False, expired=False))
+            pages = render.pages(report, settings)
+            timings.append(time.perf_counter() - started)
+            messages += len(pages)
+            rows += len(report.rows)
+    finally:
+        await storage.close()
+    return timings, messages, rows
+
+
+def aggregate(path: Path) -> float:
+    """One plain sqlite3 query over the same rows the digests read: the floor to compare with."""
+    start, end = week_bounds(WEEK, ZoneInfo("UTC"))
+    since, until = int((start - HISTORY).timestamp()), int((end + timedelta(days=1)).timestamp())
+    db = sqlite3.connect(path)
+    try:
+        started = time.perf_counter()
+        db.execute(
+            "SELECT g.guild_id, count(*), sum(r.followers), max(r.taken_at)"
+            " FROM member_guilds g JOIN readings r ON r.user_id = g.user_id"
+            " WHERE r.taken_at > ? AND r.taken_at <= ? GROUP BY g.guild_id",
+            (since, until),
+        ).fetchall()
+        return time.perf_counter() - started
+    finally:
+        db.close()
+
+
+async def one_server_heap(path: Path) -> int:
+    tracemalloc.start()
+    try:
+        await build_all(path, 1)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--servers", type=int, default=1_000)
+    parser.add_argument("--members", type=int, default=100)
+    parser.add_argument("--weeks", type=int, default=52)
+    parser.add_argument("--db", type=Path, help="keep (and reuse) the generated database here")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        path = args.db or Path(folder) / "digest-bench.db"
+        generated = 0.0
+        if not path.exists():
+            started = time.perf_counter()
+            child = multiprocessing.get_context("spawn").Process(
+                target=generate, args=(path, args.servers, args.members, args.weeks)
+            )
+            child.start()
+            child.join()
+            if child.exitcode != 0:
+                raise SystemExit("generating the data failed")
+            generated = time.perf_counter() - started
+        report(path, args, generated)
+
+
+def report(path: Path, args: Any, generated: float) -> None:
+    readings = args.servers * args.members * args.weeks
+    print(
+        f"digest benchmark: {args.servers:,} servers × {args.members:,} members × {args.weeks} "
+        f"weeks = {readings:,} readings ({path.stat().st_size / 2**20:,.0f} MiB on disk)"
+    )
+    if generated:
+        print(f"data generated in {generated:.1f} s (not part of the comparison)")
+    aggregate(path)  # warm the page cache for both sides
+    baseline = aggregate(path)
+    timings, messages, rows = asyncio.run(build_all(path, args.servers))
+    total = sum(timings)
+    after = aggregate(path)
+    heap = asyncio.run(one_server_heap(path))
+    ordered = sorted(timings)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    per_server = total / args.servers * 1000
+    print(
+        f"digests built: {args.servers:,} in {total:.2f} s; per server {per_server:.1f} ms"
+        f" (median {statistics.median(ordered) * 1000:.1f}, p95 {p95 * 1000:.1f})"
+    )
+    print(f"  {rows:,} member rows, {messages:,} messages (pages) within Discord's limits")
+    floor = min(baseline, after)
+    print(f"one plain sqlite3 aggregate over the same rows: {floor * 1000:.1f} ms")
+    print(f"ratio, all digests / aggregate query: {total / floor:.1f}×")
+    print(
+        f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB RSS for"
+        f" the whole run; {heap / 2**20:.1f} MiB Python heap while building one server's digest"
+    )
+
+
+if __name__ == "__main__":
+    main()

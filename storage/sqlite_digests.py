@@ -1,0 +1,182 @@
+"""SQLite for the weekly digest: its data, and the durable claim; part of `SQLiteStorage`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from bot.domain.digest import DigestMember
+from storage.schedules import DigestData, DigestRun, RunState
+from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
+
+_RUN = "state, pages_posted, message_ids, late, reason, attempts, updated_at"
+
+
+def _run(row: Sequence[Any]) -> DigestRun:
+    state, pages, message_ids, late, reason, attempts, updated_at = row
+    return DigestRun(
+        state=RunState(state),
+        pages_posted=pages,
+        message_ids=[int(m) for m in json.loads(message_ids)],
+        late=bool(late),
+        reason=reason,
+        attempts=attempts,
+        updated_at=maybe_instant(updated_at),
+    )
+
+
+class SQLiteDigests:
+    """Digest data and claims, run in `SQLiteStorage`'s transactions."""
+
+    _transaction: Callable[..., AbstractAsyncContextManager[aiosqlite.Connection]]
+
+    # ---- digests ---------------------------------------------------------------------------
+
+    async def digest_data(
+        self, guild_id: int, tz: ZoneInfo, since: datetime, until: datetime
+    ) -> DigestData:
+        async with self._transaction(write=False) as db:
+            members = await fetch_all(
+                db,
+                """
+                SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions
+                FROM member_guilds g JOIN members m ON m.user_id = g.user_id
+                WHERE g.guild_id = ?
+                """,
+                (guild_id,),
+            )
+            found = await fetch_all(
+                db,
+                f"""
+                SELECT {", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))}
+                FROM member_guilds g JOIN readings r ON r.user_id = g.user_id
+                WHERE g.guild_id = ? AND r.taken_at > ? AND r.taken_at <= ?
+                ORDER BY r.user_id, r.platform, r.taken_at, r.id
+                """,
+                (guild_id, ts(since), ts(until)),
+            )
+        return DigestData(
+            members=[
+                DigestMember(user_id, name, zone(own_tz) if own_tz else tz, bool(mentions))
+                for user_id, name, own_tz, mentions in members
+            ],
+            readings=readings(found),
+        )
+
+    async def claim_digest(
+        self,
+        guild_id: int,
+        week: date,
+        *,
+        owner: str,
+        now: datetime,
+        lease_until: datetime,
+        force: bool = False,
+    ) -> DigestRun | None:
+        # Taking over keeps the pages already posted (the retry continues after them); a
+        # forced claim starts over. Nobody takes a claim whose lease is still running.
+        takeover = (
+            "digest_runs.state <> 'claimed' OR digest_runs.lease_until < :now"
+            if force
+            else "digest_runs.state = 'claimed' AND digest_runs.lease_until < :now"
+        )
+        restart = ", pages_posted = 0, message_ids = '[]', reason = NULL" if force else ""
+        async with self._transaction(write=True) as db:
+            rows = await fetch_all(
+                db,
+                f"""
+                INSERT INTO digest_runs (guild_id, week, state, owner, lease_until, attempts,
+                                         created_at, updated_at)
+                VALUES (:guild, :week, 'claimed', :owner, :lease, 1, :now, :now)
+                ON CONFLICT (guild_id, week) DO UPDATE SET
+                    state = 'claimed', owner = :owner, lease_until = :lease,
+                    attempts = digest_runs.attempts + 1, updated_at = :now {restart}
+                WHERE {takeover}
+                RETURNING {_RUN}
+                """,
+                {
+                    "guild": guild_id,
+                    "week": week.isoformat(),
+                    "owner": owner,
+                    "lease": ts(lease_until),
+                    "now": ts(now),
+                },
+            )
+        return _run(rows[0]) if rows else None
+
+    async def digest_page_posted(
+        self,
+        guild_id: int,
+        week: date,
+        *,
+        owner: str,
+        message_id: int,
+        now: datetime,
+        lease_until: datetime,
+    ) -> bool:
+        async with self._transaction(write=True) as db:
+            rows = await fetch_all(
+                db,
+                """
+                UPDATE digest_runs SET pages_posted = pages_posted + 1,
+                    message_ids = json_insert(message_ids, '$[#]', ?),
+                    lease_until = ?, updated_at = ?
+                WHERE guild_id = ? AND week = ? AND owner = ? AND state = 'claimed'
+                RETURNING 1
+                """,
+                (str(message_id), ts(lease_until), ts(now), guild_id, week.isoformat(), owner),
+            )
+        return bool(rows)
+
+    async def finish_digest(
+        self,
+        guild_id: int,
+        week: date,
+        *,
+        owner: str,
+        state: RunState,
+        now: datetime,
+        late: bool = False,
+        reason: str | None = None,
+    ) -> bool:
+        async with self._transaction(write=True) as db:
+            rows = await fetch_all(
+                db,
+                """
+                UPDATE digest_runs SET state = ?, late = ?, reason = ?, owner = NULL,
+                    lease_until = NULL, updated_at = ?
+                WHERE guild_id = ? AND week = ? AND owner = ? AND state = 'claimed'
+                RETURNING 1
+                """,
+                (state.value, int(late), reason, ts(now), guild_id, week.isoformat(), owner),
+            )
+        return bool(rows)
+
+    async def skip_digest(self, guild_id: int, week: date, *, reason: str, now: datetime) -> bool:
+        async with self._transaction(write=True) as db:
+            rows = await fetch_all(
+                db,
+                """
+                INSERT INTO digest_runs (guild_id, week, state, reason, created_at, updated_at)
+                VALUES (?, ?, 'skipped', ?, ?, ?)
+                ON CONFLICT (guild_id, week) DO NOTHING
+                RETURNING 1
+                """,
+                (guild_id, week.isoformat(), reason, ts(now), ts(now)),
+            )
+        return bool(rows)
+
+    async def digest_run(self, guild_id: int, week: date) -> DigestRun | None:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                f"SELECT {_RUN} FROM digest_runs WHERE guild_id = ? AND week = ?",
+                (guild_id, week.isoformat()),
+            )
+        return _run(rows[0]) if rows else None

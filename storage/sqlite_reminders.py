@@ -1,0 +1,154 @@
+"""SQLite for reminders: who is due, and what was sent; part of `SQLiteStorage`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from datetime import date, datetime
+
+import aiosqlite
+
+from bot.domain.models import Reading
+from bot.domain.reminders import ReminderCandidate
+from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
+
+# Each member's reminder schedule: their own zone and time, else their home server's zone
+# (the server they first logged in) and 18:00; the home server's reminder settings apply.
+_EFFECTIVE = """
+WITH home AS (
+    SELECT user_id, guild_id FROM (
+        SELECT user_id, guild_id,
+               ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY first_logged_at, guild_id) AS n
+        FROM member_guilds)
+    WHERE n = 1),
+effective AS (
+    SELECT m.user_id, m.mentions, m.dms_closed_at, h.guild_id AS home_guild_id,
+           COALESCE(m.timezone, s.timezone, 'UTC') AS tz,
+           COALESCE(m.reminder_time, '18:00') AS at,
+           COALESCE(s.consistency_days, 7) AS consistency_days,
+           COALESCE(s.engagement_day, 2) AS engagement_day,
+           s.digest_channel_id, COALESCE(s.mentions, 0) AS guild_mentions
+    FROM members m
+    LEFT JOIN home h ON h.user_id = m.user_id
+    LEFT JOIN guild_settings s ON s.guild_id = h.guild_id
+    WHERE m.reminders = 1)
+"""
+
+
+class SQLiteReminders:
+    """Reminder schedules and records, run in `SQLiteStorage`'s transactions."""
+
+    _transaction: Callable[..., AbstractAsyncContextManager[aiosqlite.Connection]]
+
+    # ---- reminders -------------------------------------------------------------------------
+
+    async def reminder_times(self) -> set[tuple[str, str]]:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(db, f"{_EFFECTIVE} SELECT DISTINCT tz, at FROM effective")
+        return {(tz, at) for tz, at in rows}
+
+    async def reminder_candidates(
+        self, timezone: str, at: str, week: date
+    ) -> list[ReminderCandidate]:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                f"""
+                {_EFFECTIVE}
+                SELECT e.user_id, e.tz, e.dms_closed_at, e.mentions, e.home_guild_id,
+                       e.consistency_days, e.engagement_day, e.digest_channel_id,
+                       e.guild_mentions,
+                       (SELECT MAX(taken_at) FROM readings r WHERE r.user_id = e.user_id),
+                       (SELECT group_concat(kind) FROM reminders_sent x
+                        WHERE x.user_id = e.user_id AND x.week = :week),
+                       EXISTS (SELECT 1 FROM reminders_sent x
+                               WHERE x.user_id = e.user_id AND x.via = 'mention'
+                                 AND x.sent_at >= e.dms_closed_at)
+                FROM effective e WHERE e.tz = :tz AND e.at = :at
+                ORDER BY e.user_id
+                """,
+                {"tz": timezone, "at": at, "week": week.isoformat()},
+            )
+        return [
+            ReminderCandidate(
+                user_id=user_id,
+                timezone=zone(tz),
+                last_reading=maybe_instant(last),
+                dms_closed_at=maybe_instant(closed),
+                allows_mentions=bool(mentions),
+                home_guild_id=home,
+                consistency_days=days,
+                engagement_day=engagement_day,
+                digest_channel_id=channel,
+                guild_mentions=bool(guild_mentions),
+                reminded=frozenset((kinds or "").split(",")) - {""},
+                fell_back=bool(fell_back),
+            )
+            for (
+                user_id,
+                tz,
+                closed,
+                mentions,
+                home,
+                days,
+                engagement_day,
+                channel,
+                guild_mentions,
+                last,
+                kinds,
+                fell_back,
+            ) in rows
+        ]
+
+    async def recent_readings(self, user_id: int, since: datetime) -> list[Reading]:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                f"""
+                SELECT {READING_COLUMNS} FROM (
+                    SELECT *, ROW_NUMBER() OVER (
+                        PARTITION BY platform ORDER BY taken_at DESC, id DESC) AS n
+                    FROM readings WHERE user_id = :user AND taken_at < :since)
+                WHERE n = 1
+                UNION ALL
+                SELECT {READING_COLUMNS} FROM readings WHERE user_id = :user AND taken_at >= :since
+                ORDER BY platform, taken_at, id
+                """,
+                {"user": user_id, "since": ts(since)},
+            )
+        return readings(rows)
+
+    async def record_reminder(
+        self,
+        user_id: int,
+        kind: str,
+        week: date,
+        *,
+        via: str,
+        guild_id: int | None,
+        now: datetime,
+    ) -> bool:
+        async with self._transaction(write=True) as db:
+            rows = await fetch_all(
+                db,
+                """
+                INSERT INTO reminders_sent (user_id, kind, week, via, guild_id, sent_at)
+                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1
+                """,
+                (user_id, kind, week.isoformat(), via, guild_id, ts(now)),
+            )
+        return bool(rows)
+
+    async def set_reminder_via(self, user_id: int, kind: str, week: date, via: str) -> None:
+        async with self._transaction(write=True) as db:
+            await db.execute(
+                "UPDATE reminders_sent SET via = ? WHERE user_id = ? AND kind = ? AND week = ?",
+                (via, user_id, kind, week.isoformat()),
+            )
+
+    async def set_dms_closed(self, user_id: int, closed_at: datetime | None) -> None:
+        async with self._transaction(write=True) as db:
+            await db.execute(
+                "UPDATE members SET dms_closed_at = ? WHERE user_id = ?",
+                (ts(closed_at) if closed_at else None, user_id),
+            )
