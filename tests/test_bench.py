@@ -10,9 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_log_reply_benchmark_runs(tmp_path: Path) -> None:
+def run_bench(script: str, *args: str) -> str:
     done = subprocess.run(
-        [sys.executable, "bench/log_reply.py", "--iterations", "5", "--dir", str(tmp_path)],
+        [sys.executable, f"bench/{script}", *args],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -21,31 +21,26 @@ def test_log_reply_benchmark_runs(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert "ratio" in done.stdout
-    assert "NetGain /log" in done.stdout
+    return done.stdout
+
+
+def test_log_reply_benchmark_runs(tmp_path: Path) -> None:
+    out = run_bench("log_reply.py", "--iterations", "5", "--dir", str(tmp_path))
+    assert "ratio" in out
+    assert "NetGain /log" in out
 
 
 def test_digest_benchmark_runs(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "bench/digest.py",
-            "--servers",
-            "3",
-            "--members",
-            "5",
-            "--weeks",
-            "4",
-            "--db",
-            str(tmp_path / "bench.db"),
-        ],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    out = run_bench(
+        "digest.py",
+        "--servers",
+        "3",
+        "--members",
+        "5",
+        "--weeks",
+        "4",
+        "--db",
+        str(tmp_path / "bench.db"),
     )
-    assert done.returncode == 0, done.stderr
-    assert "ratio, all digests / aggregate query" in done.stdout
-    assert "peak memory" in done.stdout
+    assert "ratio, all digests / aggregate query" in out
+    assert "peak memory" in out

@@ -126,12 +126,10 @@ class DigestPoster:
             channel = self._channel(settings)
             report = await self.build(settings, due)
             if report.empty and settings.empty_week is EmptyWeek.QUIET:
-                await storage.finish_digest(
-                    guild_id,
-                    due.week,
-                    owner=owner,
-                    state=RunState.SKIPPED,
-                    now=self.bot.now(),
+                await self._finish(
+                    settings,
+                    due,
+                    RunState.SKIPPED,
                     reason="an empty week; the server chose to stay quiet",
                 )
                 return Result(Outcome.QUIET, channel=channel)
@@ -159,18 +157,31 @@ class DigestPoster:
                     return Result(Outcome.NOT_OURS, messages=posted - run.pages_posted)
         except Exception as error:
             return await self._failed(settings, due, error)
-        await storage.finish_digest(
-            guild_id,
-            due.week,
-            owner=owner,
-            state=RunState.POSTED,
-            now=self.bot.now(),
-            late=due.late,
-        )
+        await self._finish(settings, due, RunState.POSTED, late=due.late)
         if settings.problem is not None:
             await storage.set_problem(guild_id, None, now=self.bot.now())
         log.info("Posted the digest of week %s for guild %s", due.key, guild_id)
         return Result(Outcome.POSTED, messages=posted - run.pages_posted, channel=channel)
+
+    async def _finish(
+        self,
+        settings: GuildSettings,
+        due: DueDigest,
+        state: RunState,
+        *,
+        late: bool = False,
+        reason: str | None = None,
+    ) -> None:
+        """Release our claim with its outcome (a lost claim is left to its new owner)."""
+        await self.bot.storage.finish_digest(
+            settings.guild_id,
+            due.week,
+            owner=self.bot.instance_id,
+            state=state,
+            now=self.bot.now(),
+            late=late,
+            reason=reason,
+        )
 
     def _channel(self, settings: GuildSettings) -> discord.TextChannel:
         guild = self.bot.get_guild(settings.guild_id)
@@ -195,14 +206,7 @@ class DigestPoster:
             )
         else:
             log.exception("Digest of week %s for guild %s failed", due.key, settings.guild_id)
-        await self.bot.storage.finish_digest(
-            settings.guild_id,
-            due.week,
-            owner=self.bot.instance_id,
-            state=RunState.FAILED,
-            now=now,
-            reason=problem,
-        )
+        await self._finish(settings, due, RunState.FAILED, reason=problem)
         await self.bot.storage.set_problem(
             settings.guild_id, f"The digest of week {due.key} was not posted: {problem}", now=now
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import discord
@@ -129,29 +131,38 @@ async def test_comments_and_blank_lines_do_nothing(typed: Typed) -> None:
     assert await typed("   ") == ""
 
 
-async def session(
-    db_path: Path, tmp_path: Path, lines: list[str], wall: time_machine.Traveller
-) -> list[str]:
+@asynccontextmanager
+async def sandbox_session(
+    bot_class: type[NetGainBot], db_path: Path, output: Path, wall: time_machine.Traveller
+) -> AsyncIterator[tuple[Sandbox, list[str]]]:
+    """A whole sandbox session on its own database: what `netgain sandbox` runs."""
     storage = await SQLiteStorage.open(db_path)
     settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
     printed: list[str] = []
     try:
-        bot = NetGainBot(storage=storage, settings=settings, force_sync=True)
+        bot = bot_class(storage=storage, settings=settings, force_sync=True)
         async with simcord.run(bot) as env:
             sandbox = Sandbox(
                 env,
                 bot,
                 you="alex",
                 clock=SimulatedTime(env, wall, lambda: bot.scheduler),
-                output=tmp_path,
+                output=output,
                 write=printed.append,
             )
             await sandbox.open()
-            for line in lines:
-                assert await sandbox.run(line), printed
+            yield sandbox, printed
             await sandbox.close()
     finally:
         await storage.close()
+
+
+async def session(
+    db_path: Path, tmp_path: Path, lines: list[str], wall: time_machine.Traveller
+) -> list[str]:
+    async with sandbox_session(NetGainBot, db_path, tmp_path, wall) as (sandbox, printed):
+        for line in lines:
+            assert await sandbox.run(line), printed
     return printed
 
 
@@ -201,23 +212,11 @@ class BotWithChart(NetGainBot):
 async def test_attachments_are_saved_and_their_path_printed(
     tmp_path: Path, db_path: Path, wall_clock: time_machine.Traveller
 ) -> None:
-    storage = await SQLiteStorage.open(db_path)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
-    printed: list[str] = []
-    try:
-        async with simcord.run(BotWithChart(storage=storage, settings=settings)) as env:
-            sandbox = Sandbox(
-                env,
-                env.bot,
-                you="alex",
-                clock=SimulatedTime(env, wall_clock, lambda: env.bot.scheduler),
-                output=tmp_path / "out",
-                write=printed.append,
-            )
-            await sandbox.open()
-            assert await sandbox.run("/chart")
-    finally:
-        await storage.close()
+    async with sandbox_session(BotWithChart, db_path, tmp_path / "out", wall_clock) as (
+        sandbox,
+        printed,
+    ):
+        assert await sandbox.run("/chart")
     [saved] = list((tmp_path / "out").iterdir())
     assert saved.read_bytes() == b"\x89PNG fake"
     assert f"attachment saved: {saved}" in "\n".join(printed)
@@ -236,26 +235,14 @@ class BotWithAdminCommand(NetGainBot):
 async def test_a_command_without_permission_is_explained(
     tmp_path: Path, db_path: Path, wall_clock: time_machine.Traveller
 ) -> None:
-    storage = await SQLiteStorage.open(db_path)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
-    printed: list[str] = []
-    try:
-        async with simcord.run(BotWithAdminCommand(storage=storage, settings=settings)) as env:
-            sandbox = Sandbox(
-                env,
-                env.bot,
-                you="alex",
-                clock=SimulatedTime(env, wall_clock, lambda: env.bot.scheduler),
-                output=tmp_path,
-                write=printed.append,
-            )
-            await sandbox.open()
-            assert await sandbox.run("/admin")  # you have Manage Server
-            await sandbox.run(":as maya")
-            printed.clear()
-            assert not await sandbox.run("/admin")
-    finally:
-        await storage.close()
+    async with sandbox_session(BotWithAdminCommand, db_path, tmp_path, wall_clock) as (
+        sandbox,
+        printed,
+    ):
+        assert await sandbox.run("/admin")  # you have Manage Server
+        await sandbox.run(":as maya")
+        printed.clear()
+        assert not await sandbox.run("/admin")
     assert printed == [
         "✗ maya can't use `/admin` here: it needs a permission they don't have "
         "(`:as me` acts as you, with Manage Server)."

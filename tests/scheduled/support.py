@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import discord
 from simcord import Env
@@ -49,3 +50,23 @@ async def restart(env: Env, db_path: Path, settings: Settings) -> SQLiteStorage:
     storage = await SQLiteStorage.open(db_path)
     await env.restart_bot(NetGainBot(storage=storage, settings=settings))
     return storage
+
+
+def posts_to(env: Env, channel_id: int) -> list[Any]:
+    """Every message POST the bot sent to one channel, in order (SimCord's request log)."""
+    path = f"/channels/{channel_id}/messages"
+    return [r for r in env.http_requests if r.method == "POST" and r.path == path]
+
+
+def close_dms(env: Env, member: Any) -> Any:
+    """The member's DMs refuse the bot from now on, as Discord does (403, code 50007)."""
+    dm = member.user.dm_channel
+    env.inject_error(
+        "POST",
+        f"/channels/{dm.id}/messages",
+        status=403,
+        code=50007,
+        message="Cannot send messages to this user",
+        times=None,
+    )
+    return dm

@@ -8,7 +8,7 @@ import discord
 from simcord import Env
 
 from bot.sandbox.clock import SimulatedTime
-from tests.scheduled.support import Server
+from tests.scheduled.support import Server, close_dms, posts_to
 from tests.support.db import query
 
 DAY = timedelta(days=1)
@@ -95,15 +95,7 @@ async def test_closed_dms_fall_back_once_to_a_mention_and_are_remembered(
     await server.admin.slash(server.general, "setup reminders", mentions="on")
     await server.alice.slash(server.general, "log", followers=100, following=10)
     await server.alice.slash(server.general, "me", timezone="UTC", mentions="on")
-    dm = server.alice.user.dm_channel
-    simcord_env.inject_error(
-        "POST",
-        f"/channels/{dm.id}/messages",
-        status=403,
-        code=50007,
-        message="Cannot send messages to this user",
-        times=None,
-    )
+    dm = close_dms(simcord_env, server.alice)
     await clock.advance_to(datetime(2026, 1, 8, 18, 1, tzinfo=UTC))
     mentions = [m for m in server.digests() if f"<@{server.alice.id}>" in m.content]
     assert len(mentions) == 1
@@ -115,11 +107,7 @@ async def test_closed_dms_fall_back_once_to_a_mention_and_are_remembered(
     assert query(db_path, "SELECT dms_closed_at IS NOT NULL FROM members") == [(1,)]
 
     await clock.advance(14 * DAY)  # later weeks: no DM attempt, no more mentions
-    attempts = [
-        r
-        for r in simcord_env.http_requests
-        if r.method == "POST" and r.path == f"/channels/{dm.id}/messages"
-    ]
+    attempts = posts_to(simcord_env, dm.id)
     assert len(attempts) == 1  # the first DM found them closed; none was tried since
     assert (
         len(
@@ -139,15 +127,7 @@ async def test_closed_dms_and_no_mentions_allowed_means_silence(
     server = Server(simcord_env)
     await server.setup_digest()
     await server.alice.slash(server.general, "log", followers=100, following=10)
-    dm = server.alice.user.dm_channel
-    simcord_env.inject_error(
-        "POST",
-        f"/channels/{dm.id}/messages",
-        status=403,
-        code=50007,
-        message="Cannot send messages to this user",
-        times=None,
-    )
+    close_dms(simcord_env, server.alice)
     await clock.advance_to(datetime(2026, 1, 8, 18, 1, tzinfo=UTC))
     assert all(f"<@{server.alice.id}>" not in m.content for m in server.digests())
     assert query(db_path, "SELECT kind, via FROM reminders_sent ORDER BY sent_at") == [
