@@ -1,9 +1,13 @@
 """Simulated time that the real scheduler follows.
 
-APScheduler decides what is due from the wall clock, while SimCord's event-loop timers run on
-virtual time. `SimulatedTime` keeps the two together: it holds the wall clock (through
-time-machine) and moves both forward in steps that stop at each scheduler wake-up, so a job
-runs exactly at its time, with the wall clock reading that time.
+APScheduler decides what is due from the wall clock, while its wake-up timers run on SimCord's
+virtual event-loop time. `SimulatedTime` holds the wall clock (through time-machine) and moves
+it and SimCord's clock forward by the same amounts, in steps that stop at each scheduler
+wake-up, so a job runs exactly at its time with the wall clock reading that time.
+
+The two clocks may differ by a fixed offset (the sandbox's wall clock reads the present while
+SimCord starts at its own fixed instant), but neither may ever move without the other: a timer
+armed while only one of them moved would fire out of step with the jobs.
 """
 
 from __future__ import annotations

@@ -98,9 +98,10 @@ class Sandbox:
     # ---- set-up ----------------------------------------------------------------------------
 
     async def open(self) -> None:
-        # Snowflakes come from the clock: step to an instant of our own before creating users,
-        # so their ids do not depend on how many commands start-up registered.
-        await self.env.advance_time(1)
+        # Snowflakes come from SimCord's clock: step to an instant of our own before creating
+        # users, so their ids do not depend on how many commands start-up registered. SimCord
+        # starts at a fixed instant, so the same member gets the same id on every run.
+        await self.clock.advance(timedelta(seconds=1))
         self.slots = [self.env.create_user(f"sandbox-member-{i:03d}") for i in range(SLOTS)]
         self.guild = self.env.create_guild(name="NetGain Sandbox", id=GUILD_ID)
         admin = self.guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))
@@ -114,10 +115,6 @@ class Sandbox:
             self.members[name.lower()] = self.guild.add_member(self.slots[slot], nick=name)
         self.actor = self.me
         await self._save_members()
-        # Bring SimCord's clock level with sandbox time (the wall clock the bot reads).
-        behind = (self.clock.now() - self.env.now()).total_seconds()
-        if behind > 0:
-            await self.env.advance_time(behind)
         self._last_real = time.monotonic()
 
     async def close(self) -> None:

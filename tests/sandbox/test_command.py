@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -103,3 +104,21 @@ def test_fresh_starts_from_an_empty_database(tmp_path: Path) -> None:
     assert "10 · following 1 · net 9" in kept.stdout
     fresh = netgain(tmp_path, "sandbox", "--fresh", stdin="/history\n")
     assert "You have no readings yet" in fresh.stdout
+
+
+def test_a_resumed_sandbox_runs_its_scheduled_jobs_on_time(tmp_path: Path) -> None:
+    # The second run starts with the digest job restored from the database and the sandbox
+    # clock a week ahead of the present: its jobs must still run when due, not late.
+    lines = "/setup digest channel:#weekly-digest\n/log followers 1200 following 300\n:advance 7d\n"
+    script = tmp_path / "week.txt"
+    script.write_text(lines)
+    runs = [
+        netgain(tmp_path, "sandbox", "--name", "alex", "--script", str(script)) for _ in range(2)
+    ]
+    for done in runs:
+        assert done.returncode == 0, done.stderr
+        assert "was missed" not in done.stderr
+        assert done.stdout.count("NetGain weekly digest ·") == 1
+    first, second = (re.search(r"NetGain weekly digest · (.+)", d.stdout) for d in runs)
+    assert first is not None and second is not None
+    assert first.group(1) != second.group(1)  # a week later, the next week's digest
