@@ -19,6 +19,9 @@ from typing import Any
 import time_machine
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+_NUDGE = timedelta(milliseconds=1)
+_NUDGES = 3  # a paused scheduler never runs its due jobs: stop nudging
+
 
 class SimulatedTime:
     def __init__(
@@ -47,8 +50,23 @@ class SimulatedTime:
             stop = wake if wake is not None and now < wake < target else target
             self.traveller.move_to(stop)
             await self.env.advance_time((stop - now).total_seconds())
+            await self._run_what_is_due(stop)
             if stop >= target:
                 return
+
+    async def _run_what_is_due(self, moment: datetime) -> None:
+        """Let a job due at `moment` run even if its timer rounded a little past it.
+
+        APScheduler computes its wake-up delay from float epoch timestamps (about 1e-7 s of
+        precision), so its timer can land a fraction of a microsecond after the instant the
+        step reached. A millisecond's nudge of SimCord's clock lets it fire; SimCord running
+        ahead is harmless, since a timer that fires early is simply re-armed.
+        """
+        for _ in range(_NUDGES):
+            wake = self._next_wakeup()
+            if wake is None or wake > moment:
+                return
+            await self.env.advance_time(_NUDGE.total_seconds())
 
     async def advance_to(self, moment: datetime) -> None:
         await self.advance(max(moment - self.now(), timedelta(0)))
