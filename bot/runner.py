@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from datetime import datetime
 
+import discord
+
 from bot.client import NetGainBot
 from bot.settings import Settings
 from storage import open_storage
@@ -56,7 +58,7 @@ async def run(
     *,
     force_sync: bool = False,
     stop_on_signals: bool = True,
-    clock: Callable[[], datetime] | None = None,
+    clock: Callable[[], datetime] = discord.utils.utcnow,
 ) -> None:
     """Open storage, build the bot, and serve through `connect` until it ends.
 
@@ -65,12 +67,7 @@ async def run(
     """
     storage = await open_storage(settings.database_url)
     try:
-        bot = NetGainBot(
-            storage=storage,
-            settings=settings,
-            force_sync=force_sync,
-            **({"clock": clock} if clock is not None else {}),
-        )
+        bot = NetGainBot(storage=storage, settings=settings, clock=clock, force_sync=force_sync)
         async with bot:
             if stop_on_signals:
                 await serve_until_signal(connect(bot), bot.close)

@@ -103,7 +103,7 @@ class Storage(ScheduleStore, ABC, Generic[TxT]):
     ) -> History:
         """Readings for /net and /history: the period asked for and the last six weeks."""
         async with self._transaction(write=False) as tx:
-            profile = await self._profile(tx, user_id, guild_id)
+            profile = await self._profile(tx, user_id, guild_id, platform_to_show=platform is None)
             shown = profile.platform_to_show(platform)
             since = history_since(period, now, profile.timezone)
             readings = await self._readings_since(tx, user_id, shown, since)
@@ -133,7 +133,11 @@ class Storage(ScheduleStore, ABC, Generic[TxT]):
         """One transaction, committed on a clean exit and rolled back on an exception."""
 
     @abstractmethod
-    async def _profile(self, tx: TxT, user_id: int, guild_id: int | None) -> MemberProfile: ...
+    async def _profile(
+        self, tx: TxT, user_id: int, guild_id: int | None, *, platform_to_show: bool = False
+    ) -> MemberProfile:
+        """The member's settings and standing in this server; with `platform_to_show`, also
+        the platform read commands show when none is named (see MemberProfile)."""
 
     @abstractmethod
     async def _nearby(

@@ -78,18 +78,28 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
     # ---- primitives ------------------------------------------------------------------------
 
     async def _profile(
-        self, tx: aiosqlite.Connection, user_id: int, guild_id: int | None
+        self,
+        tx: aiosqlite.Connection,
+        user_id: int,
+        guild_id: int | None,
+        *,
+        platform_to_show: bool = False,
     ) -> MemberProfile:
+        # The platform to show scans the member's readings: only read commands ask for it.
+        last_platform = (
+            """(SELECT r.platform FROM readings r WHERE r.user_id = :user
+                ORDER BY r.platform = (SELECT default_platform FROM members
+                                       WHERE user_id = :user) DESC,
+                         r.taken_at DESC, r.id DESC
+                LIMIT 1)"""
+            if platform_to_show
+            else "NULL"
+        )
         rows = list(
             await tx.execute_fetchall(
-                """
+                f"""
                 SELECT m.default_platform, COALESCE(m.timezone, s.timezone),
-                       g.user_id IS NOT NULL, g.display_name,
-                       (SELECT r.platform FROM readings r WHERE r.user_id = :user
-                        ORDER BY r.platform = (SELECT default_platform FROM members
-                                               WHERE user_id = :user) DESC,
-                                 r.taken_at DESC, r.id DESC
-                        LIMIT 1)
+                       g.user_id IS NOT NULL, g.display_name, {last_platform}
                 FROM (SELECT :user AS user_id) q
                 LEFT JOIN members m ON m.user_id = q.user_id
                 LEFT JOIN member_guilds g ON g.guild_id = :guild AND g.user_id = q.user_id

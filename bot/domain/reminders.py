@@ -33,7 +33,7 @@ class ReminderCandidate:
     last_reading: datetime | None
     dms_closed_at: datetime | None
     allows_mentions: bool
-    home_guild_id: int | None
+    home_guild_id: int | None  # the server whose reminder settings apply (first logged in)
     consistency_days: int
     engagement_day: int
     digest_channel_id: int | None

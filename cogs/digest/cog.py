@@ -12,7 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.errors import UserError
-from bot.domain.schedule import EmptyWeek, GuildSettings, this_weeks_digest
+from bot.domain.schedule import GuildSettings, this_weeks_digest
 from bot.errors import reply_ephemeral
 from cogs.digest import render
 from cogs.digest.poster import DigestPoster, Outcome, problem_note
@@ -124,9 +124,8 @@ class Digest(commands.Cog):
         if note := problem_note(settings):
             intro.append(note)
         pages = render.pages(report, settings)
-        if report.empty and settings.empty_week is EmptyWeek.QUIET:
+        if not pages:
             intro.append("Nothing would be posted: nobody logged, and this server stays quiet.")
-            pages = []
         await interaction.response.send_message("\n".join(intro), ephemeral=True)
         for page in pages:
             await interaction.followup.send(

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.domain.digest import STREAK_GRACE, DigestReport, build_report
-from bot.domain.schedule import DueDigest, EmptyWeek, GuildSettings, due_digest, week_bounds
+from bot.domain.schedule import DueDigest, GuildSettings, due_digest, week_bounds
 from cogs.digest import render
 from storage.schedules import RunState
 
@@ -51,7 +51,6 @@ class Result:
     outcome: Outcome
     messages: int = 0
     problem: str | None = None
-    channel: discord.abc.Messageable | None = None
 
 
 class DigestProblem(Exception):
@@ -124,16 +123,16 @@ class DigestPoster:
         posted = run.pages_posted
         try:
             channel = self._channel(settings)
-            report = await self.build(settings, due)
-            if report.empty and settings.empty_week is EmptyWeek.QUIET:
+            pages = render.pages(await self.build(settings, due), settings, late=due.late)
+            if not pages:
                 await self._finish(
                     settings,
                     due,
                     RunState.SKIPPED,
                     reason="an empty week; the server chose to stay quiet",
                 )
-                return Result(Outcome.QUIET, channel=channel)
-            for index, page in enumerate(render.pages(report, settings, late=due.late)):
+                return Result(Outcome.QUIET)
+            for index, page in enumerate(pages):
                 if index < posted:
                     continue  # posted before a takeover
                 message = await channel.send(
@@ -161,7 +160,7 @@ class DigestPoster:
         if settings.problem is not None:
             await storage.set_problem(guild_id, None, now=self.bot.now())
         log.info("Posted the digest of week %s for guild %s", due.key, guild_id)
-        return Result(Outcome.POSTED, messages=posted - run.pages_posted, channel=channel)
+        return Result(Outcome.POSTED, messages=posted - run.pages_posted)
 
     async def _finish(
         self,

@@ -8,6 +8,7 @@ them in a server that allows them; everywhere else members are plain names.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -15,7 +16,7 @@ import discord
 
 from bot import format as fmt
 from bot.domain.digest import DigestMember, DigestReport, MemberWeek
-from bot.domain.schedule import GuildSettings
+from bot.domain.schedule import EmptyWeek, GuildSettings
 
 DESCRIPTION_LIMIT = 4_096
 MESSAGE_EMBED_CHARS = 6_000
@@ -24,13 +25,18 @@ CONTENT_LIMIT = 2_000
 # Room kept in each embed for its title and footer ("page 12 of 12").
 EMBED_MARGIN = 120
 COLOUR = discord.Colour(0x5865F2)
+_MENTION = re.compile(r"<@(\d+)>")
 
 
 @dataclass
 class Page:
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
-    mention_ids: list[int] = field(default_factory=list)
+
+    @property
+    def mention_ids(self) -> list[int]:
+        """The members this page mentions; only the content holds mentions (see _mentions)."""
+        return [int(user_id) for user_id in _MENTION.findall(self.content or "")]
 
     def allowed_mentions(self) -> discord.AllowedMentions:
         users = [discord.Object(user_id) for user_id in self.mention_ids]
@@ -117,19 +123,22 @@ def _embeds(report: DigestReport, late: bool, title: str) -> list[discord.Embed]
     return embeds
 
 
-def _mentions(report: DigestReport, settings: GuildSettings) -> tuple[list[str], list[int]]:
+def _mentions(report: DigestReport, settings: GuildSettings) -> list[str]:
     """Content blocks that mention the members who have not logged and allow a mention."""
     ids = [m.user_id for m in report.not_logged if m.allows_mentions] if settings.mentions else []
     if not ids:
-        return [], []
+        return []
     words = ["A nudge to log this week:", *(f"<@{user_id}>" for user_id in ids)]
-    return _chunks(words, CONTENT_LIMIT, " "), ids
+    return _chunks(words, CONTENT_LIMIT, " ")
 
 
 def pages(report: DigestReport, settings: GuildSettings, *, late: bool = False) -> list[Page]:
-    """The digest as messages to post in order; an empty week is one short line."""
+    """The digest as messages to post in order: an empty week is one short line, or nothing
+    at all for a server that chose to stay quiet."""
+    if report.empty and settings.empty_week is EmptyWeek.QUIET:
+        return []
     label = week_label(report)
-    contents, ids = _mentions(report, settings)
+    contents = _mentions(report, settings)
     if report.empty:
         line = (
             f"**NetGain weekly digest, {label}:** a quiet week, nobody logged. "
@@ -146,8 +155,6 @@ def pages(report: DigestReport, settings: GuildSettings, *, late: bool = False) 
         else:
             result.append(Page(content=contents[0]))
         result.extend(Page(content=content) for content in contents[1:])
-    for page in result:
-        page.mention_ids = [i for i in ids if page.content and f"<@{i}>" in page.content]
     return result
 
 

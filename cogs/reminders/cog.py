@@ -72,16 +72,12 @@ class Reminders(commands.Cog):
                 misfire_grace_time=int(timedelta(hours=6).total_seconds()),
             )
 
-    @commands.Cog.listener()
-    async def on_netgain_member_settings_changed(self, _settings: Any) -> None:
-        await self.refresh()
-
-    @commands.Cog.listener()
-    async def on_netgain_guild_settings_changed(self, _settings: Any) -> None:
-        await self.refresh()
-
-    @commands.Cog.listener()
-    async def on_netgain_member_joined(self, _user_id: int) -> None:
+    # A member's time or zone, their server's zone, or a new member can each change the set
+    # of (time zone, time) pairs in use.
+    @commands.Cog.listener("on_netgain_member_settings_changed")
+    @commands.Cog.listener("on_netgain_guild_settings_changed")
+    @commands.Cog.listener("on_netgain_member_joined")
+    async def _settings_changed(self, _changed: Any) -> None:
         await self.refresh()
 
     async def _scheduled(self, timezone: str, at: str) -> None:
@@ -105,7 +101,7 @@ class Reminders(commands.Cog):
         storage = self.bot.storage
         user_id = candidate.user_id
         if not await storage.record_reminder(
-            user_id, CONSISTENCY, week, via="dm", guild_id=None, now=now
+            user_id, CONSISTENCY, week, via="dm", guild_id=candidate.home_guild_id, now=now
         ):
             return  # another process sent it
         text = consistency_text(candidate, now)
@@ -126,7 +122,12 @@ class Reminders(commands.Cog):
     async def _engagement(self, candidate: ReminderCandidate, now: datetime, week: date) -> None:
         storage = self.bot.storage
         if not await storage.record_reminder(
-            candidate.user_id, ENGAGEMENT, week, via="dm", guild_id=None, now=now
+            candidate.user_id,
+            ENGAGEMENT,
+            week,
+            via="dm",
+            guild_id=candidate.home_guild_id,
+            now=now,
         ):
             return
         readings = await storage.recent_readings(candidate.user_id, now - ACTIVE_WITHIN)

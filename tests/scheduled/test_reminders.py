@@ -134,6 +134,8 @@ async def test_closed_dms_and_no_mentions_allowed_means_silence(
         ("engagement", "none"),
         ("consistency", "none"),
     ]
+    # Recorded against the server whose reminder settings applied.
+    assert query(db_path, "SELECT DISTINCT guild_id FROM reminders_sent") == [(server.guild.id,)]
 
 
 async def test_the_engagement_nudge_uses_the_members_own_numbers(
