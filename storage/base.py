@@ -12,11 +12,13 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import MemberProfile, Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import reading_instant, week_start
-from bot.domain.summaries import Window, history_since, reading_at, window
+from bot.domain.rules import Measured, week_to_date
+from bot.domain.summaries import history_since, reading_at
 from storage.schedules import ScheduleStore
 
 TxT = TypeVar("TxT")
@@ -28,8 +30,8 @@ class Logged:
 
     reading: Reading
     previous: Reading | None
-    week_start: datetime
-    week: Window | None
+    week: Measured  # growth this local week so far (bot.domain.rules.week_to_date)
+    timezone: ZoneInfo  # the zone the member's weeks are counted in
     # Stored for a past day the member named, rather than for now.
     backfilled: bool = False
     # The member's first reading anywhere: they now have settings of their own.
@@ -86,8 +88,8 @@ class Storage(ScheduleStore, ABC, Generic[TxT]):
         return Logged(
             reading=reading,
             previous=previous,
-            week_start=this_week,
-            week=window(around, this_week, now),
+            week=week_to_date(around, now, profile.timezone),
+            timezone=profile.timezone,
             backfilled=taken_at != now,
             new_member=not profile.known,
         )

@@ -45,7 +45,8 @@ class SQLiteDigests:
             members = await fetch_all(
                 db,
                 """
-                SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions
+                SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions,
+                       g.first_logged_at
                 FROM member_guilds g JOIN members m ON m.user_id = g.user_id
                 WHERE g.guild_id = ?
                 """,
@@ -63,8 +64,14 @@ class SQLiteDigests:
             )
         return DigestData(
             members=[
-                DigestMember(user_id, name, zone(own_tz) if own_tz else tz, bool(mentions))
-                for user_id, name, own_tz, mentions in members
+                DigestMember(
+                    user_id,
+                    name,
+                    zone(own_tz) if own_tz else tz,
+                    bool(mentions),
+                    maybe_instant(since),
+                )
+                for user_id, name, own_tz, mentions, since in members
             ],
             readings=readings(found),
         )

@@ -6,6 +6,7 @@ starting instant; `clock` moves both forward together, so scheduled jobs fire on
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 import time_machine
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from simcord import Env
 
 from bot.client import NetGainBot
@@ -22,6 +25,19 @@ from bot.sandbox.clock import SimulatedTime
 from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
 from tests.support.db import count_rows
+
+# Property tests: a bounded number of examples by default, so the suite stays quick; set
+# HYPOTHESIS_PROFILE=thorough to search harder. A failure prints the blob that replays it
+# (@reproduce_failure), and hypothesis keeps failing examples in .hypothesis/ for the next run.
+hypothesis_settings.register_profile(
+    "default",
+    max_examples=150,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+hypothesis_settings.register_profile("thorough", max_examples=3_000, deadline=None, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 # Every REST request the bot makes in any test is checked against Discord's API description.
 pytest_plugins = ["pytester", "tests.support.conformance"]

@@ -45,20 +45,41 @@ def week_starts(now: datetime, tz: ZoneInfo, count: int) -> list[datetime]:
     ]
 
 
-def period_start(period: Period, now: datetime, tz: ZoneInfo) -> datetime | None:
-    """When the calendar period containing `now` began, locally; None for all time."""
+def period_days(period: Period, now: datetime, tz: ZoneInfo) -> tuple[date, date] | None:
+    """The first local day of the calendar period containing `now`, and the first day after
+    it; None for all time."""
     today = local_day(now, tz)
     if period is Period.WEEK:
         first = monday_of(today)
-    elif period is Period.MONTH:
+        return first, first + timedelta(weeks=1)
+    if period is Period.MONTH:
         first = today.replace(day=1)
+        months = 1
     elif period is Period.QUARTER:
         first = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+        months = 3
     elif period is Period.YEAR:
         first = today.replace(month=1, day=1)
+        months = 12
     else:
         return None
-    return local_midnight(first, tz)
+    index = first.month - 1 + months
+    return first, first.replace(year=first.year + index // 12, month=index % 12 + 1)
+
+
+def period_bounds(
+    period: Period, now: datetime, tz: ZoneInfo
+) -> tuple[datetime | None, datetime | None]:
+    """The calendar period containing `now` as instants [start, end); (None, None) for all."""
+    days = period_days(period, now, tz)
+    if days is None:
+        return None, None
+    return local_midnight(days[0], tz), local_midnight(days[1], tz)
+
+
+def period_start(period: Period, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """When the calendar period containing `now` began, locally; None for all time."""
+    return period_bounds(period, now, tz)[0]
 
 
 def parse_day(text: str) -> date:

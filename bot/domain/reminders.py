@@ -2,19 +2,29 @@
 
 Consistency: a member who has not logged for the server's `consistency_days` gets one
 reminder at their local reminder time, at most once a (member-local) week. Engagement: on the
-server's engagement day, a nudge built from the member's own recent numbers.
+server's engagement day, a nudge built from the member's own numbers this week. The wording
+of both lives with the reminders cog's renderer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import format as fmt
-from bot.domain.digest import LOW_ENGAGEMENT, profile_change
-from bot.domain.models import Reading
-from bot.domain.summaries import window
+from bot.domain.digest import engagement_rate, profile_change
+from bot.domain.models import Platform, Reading
+from bot.domain.rules import (
+    Change,
+    Measured,
+    NudgeFigures,
+    NudgeKind,
+    choose_nudge,
+    week_bounds,
+    week_of,
+    week_to_date,
+)
 
 CONSISTENCY = "consistency"
 ENGAGEMENT = "engagement"
@@ -63,49 +73,34 @@ def needs_engagement(candidate: ReminderCandidate, now: datetime) -> bool:
     return on_the_day and now - candidate.last_reading < ACTIVE_WITHIN
 
 
-def consistency_text(candidate: ReminderCandidate, now: datetime) -> str:
-    assert candidate.last_reading is not None
-    days = (now - candidate.last_reading).days
-    return (
-        f"You haven't logged your counts for {days} days (last: "
-        f"{fmt.timestamp(candidate.last_reading, 'R')}). Read them off your profile and run "
-        "`/log followers … following …` so your streak and the weekly digest keep counting. "
-        "(`/me reminders:off` stops these reminders.)"
-    )
+@dataclass(frozen=True, slots=True)
+class MidWeek:
+    """The mid-week nudge's figures: the week so far on the platform logged last, and the
+    one nudge those figures support (the wording is the reminders cog's)."""
+
+    platform: Platform
+    growth: Measured  # the same week-to-date figure as /log and /net
+    posts: int | None  # posts added this week, when reported
+    engagement: float | None  # likes per new post over followers, when reported
+    nudge: NudgeKind | None
 
 
-def engagement_text(readings: list[Reading], now: datetime) -> str | None:
-    """A mid-week nudge from the member's own numbers on the platform they logged last."""
+def mid_week(readings: Sequence[Reading], now: datetime, tz: ZoneInfo) -> MidWeek | None:
+    """What the mid-week nudge says, from the member's readings (any platform, any order)."""
     if not readings:
         return None
-    platform = max(readings, key=lambda r: r.taken_at).platform
-    mine = sorted((r for r in readings if r.platform is platform), key=lambda r: r.taken_at)
-    week = window(mine, now - timedelta(days=7), now)
-    fortnight = window(mine, now - ACTIVE_WITHIN, now)
-    if week is None or fortnight is None:
-        return None
-    growth = week.growth
-    lines = [
-        f"Your week so far on {platform.label}: {fmt.signed(growth.delta)} followers "
-        f"({fmt.pct(growth.pct)}), net followers {fmt.signed(week.net_change)}."
-    ]
-    posts = profile_change(mine, "posts", now - timedelta(days=7), now)
-    likes = profile_change(mine, "likes", now - timedelta(days=7), now)
-    if posts == 0:
-        lines.append(
-            "You haven't added a post in a week: put your next two posts in your calendar "
-            "now, on your best days."
-        )
-    elif posts and likes is not None and likes / posts / max(growth.end, 1) < LOW_ENGAGEMENT:
-        lines.append(
-            "Likes per new post are under the 2.6% median: reply to every comment in the "
-            "first hour after you post."
-        )
-    elif fortnight.growth.delta <= 0:
-        lines.append(
-            "Growth has been flat for two weeks: plan a collaboration with another creator "
-            "(a duet, a stitch or a shared live)."
-        )
-    else:
-        lines.append("You're growing: post again at the times that worked this week.")
-    return "\n".join(lines)
+    platform = max(readings, key=lambda r: (r.taken_at, r.id)).platform
+    mine = sorted((r for r in readings if r.platform is platform), key=lambda r: (r.taken_at, r.id))
+    start, end = week_bounds(week_of(now, tz), tz)
+    growth = week_to_date(mine, now, tz)
+    posts = profile_change(mine, "posts", start, end)
+    likes = profile_change(mine, "likes", start, end)
+    engagement = engagement_rate(likes, posts, mine[-1].followers)
+    shown = growth.growth if isinstance(growth, Change) else None
+    return MidWeek(
+        platform=platform,
+        growth=growth,
+        posts=posts,
+        engagement=engagement,
+        nudge=choose_nudge(NudgeFigures(growth=shown, posts=posts, engagement=engagement)),
+    )

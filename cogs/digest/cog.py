@@ -146,7 +146,7 @@ class Digest(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         due = this_weeks_digest(settings, self.bot.now())
         result = await self.poster.post(settings, due, force=True)
-        label = render.week_label_of(due.week)
+        label = render.week_label_of(due.week, settings.timezone)
         if result.outcome is Outcome.POSTED:
             text = (
                 f"Posted the digest for {label} in <#{settings.digest_channel_id}> "

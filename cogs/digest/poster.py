@@ -110,7 +110,9 @@ class DigestPoster:
         data = await self.bot.storage.digest_data(
             settings.guild_id, settings.timezone, start - HISTORY, until
         )
-        return build_report(data.members, data.readings, week_due.week, start, end)
+        return build_report(
+            data.members, data.readings, week_due.week, start, end, settings.timezone
+        )
 
     async def post(self, settings: GuildSettings, due: DueDigest, *, force: bool = False) -> Result:
         storage, guild_id, owner = self.bot.storage, settings.guild_id, self.bot.instance_id

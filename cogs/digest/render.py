@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+from zoneinfo import ZoneInfo
 
 import discord
 
 from bot import format as fmt
 from bot.domain.digest import DigestMember, DigestReport, MemberWeek
+from bot.domain.rules import NudgeKind
 from bot.domain.schedule import EmptyWeek, GuildSettings
 
 DESCRIPTION_LIMIT = 4_096
@@ -44,31 +46,41 @@ class Page:
 
 
 def week_label(report: DigestReport) -> str:
-    return week_label_of(report.week)
+    return week_label_of(report.week, report.timezone)
 
 
-def week_label_of(first: date) -> str:
-    """'16–22 November 2026', the covered week as people say it."""
-    last = first + timedelta(days=6)
-    if first.month == last.month:
-        return f"{first.day}–{last.day} {last:%B %Y}"
-    return f"{first.day} {first:%B} – {last.day} {last:%B %Y}"
+def week_label_of(first: date, tz: ZoneInfo) -> str:
+    """'16–22 Nov 2026 (Europe/Berlin)': the covered week as plain dates, in the server's zone,
+    named because readers are everywhere."""
+    return f"{fmt.week(first, year=True)}{fmt.zone_note(tz, True)}"
 
 
 def name(member: DigestMember) -> str:
-    return discord.utils.escape_markdown(member.name) if member.name else f"<@{member.user_id}>"
+    """A member's name as plain text: no markdown or mention in it ever renders."""
+    if not member.name:
+        return f"member {member.user_id}"
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(member.name))
 
 
 def member_line(rank: int, row: MemberWeek) -> str:
-    growth = row.growth
-    change = f"{fmt.signed(growth.delta)}, {fmt.pct(growth.pct)}"
-    if row.from_first_log:
-        change += ", since first log"
-    parts = [
-        f"**{rank}. {name(row.member)}** · {row.platform.label} **{fmt.count(growth.end)}** "
-        f"({change})",
-        f"net {fmt.count(row.net_end)} ({fmt.signed(row.net_change)})",
-    ]
+    latest = row.latest
+    change = row.change
+    if change is None:
+        parts = [
+            f"**{name(row.member)}** · {row.platform.label} **{fmt.count(latest.followers)}** "
+            "(first reading)",
+            f"net {fmt.count(latest.net)}",
+        ]
+    else:
+        growth = change.growth
+        figures = f"{fmt.signed(growth.delta)}, {fmt.pct(growth.pct)}"
+        if change.from_first_log:
+            figures += ", since first log"
+        parts = [
+            f"**{rank}. {name(row.member)}** · {row.platform.label} "
+            f"**{fmt.count(growth.end)}** ({figures})",
+            f"net {fmt.count(latest.net)} ({fmt.signed(change.net_change)})",
+        ]
     if row.posts is not None:
         parts.append(f"posts +{row.posts}")
     if row.streak >= 2:
@@ -80,14 +92,48 @@ def member_line(rank: int, row: MemberWeek) -> str:
 
 def headline(report: DigestReport, late: bool) -> str:
     community = report.community
+    growth = (
+        f"{fmt.signed_plural(community.delta, 'follower')} ({fmt.pct(community.pct)})"
+        if community is not None
+        else "not enough readings yet (first readings only)"
+    )
     lines = [
-        f"**Community net growth:** {fmt.signed(community.delta)} followers "
-        f"({fmt.pct(community.pct)})",
+        f"**Community net growth:** {growth}",
         f"**Members who logged:** {len(report.logged)} of {report.members}",
     ]
     if late:
         lines.append("_Posted late: NetGain was offline at the scheduled time._")
     return "\n".join(lines)
+
+
+def nudge_text(report: DigestReport) -> str | None:
+    """The nudge's words, built only from figures the digest shows."""
+    kind = report.nudge
+    if kind is NudgeKind.NO_POSTS:
+        return (
+            "Nobody who reports posts published one this week. Put three posting slots in "
+            "your calendar for next week (say Tuesday, Thursday and Saturday at your best "
+            "hour) and log them as you go."
+        )
+    if kind is NudgeKind.LOW_ENGAGEMENT and report.engagement is not None:
+        return (
+            f"Likes per new post came to {fmt.pct(report.engagement).lstrip('+')} of "
+            "followers, under the 2.6% TikTok median. Reply to every comment in the first "
+            "hour after posting: early replies lift a post's reach."
+        )
+    if kind is NudgeKind.STALLED:
+        return (
+            "Growth stalled this week. Pair up for a collaboration: a duet, a stitch or a "
+            "shared live with another member here puts you both in front of new followers."
+        )
+    best = report.fastest
+    if kind is NudgeKind.MOMENTUM and best is not None and best.change is not None:
+        return (
+            f"{name(best.member)} grew fastest "
+            f"({fmt.signed(best.change.growth.delta)} on {best.platform.label}). "
+            "Ask them what they posted and try the same format this week."
+        )
+    return None
 
 
 def _chunks(items: list[str], limit: int, separator: str = "\n") -> list[str]:
@@ -106,10 +152,13 @@ def _chunks(items: list[str], limit: int, separator: str = "\n") -> list[str]:
 
 
 def _embeds(report: DigestReport, late: bool, title: str) -> list[discord.Embed]:
-    first = discord.Embed(title=title, description=headline(report, late), colour=COLOUR)
-    if report.nudge is not None:
-        first.add_field(name="This week's nudge", value=report.nudge.text, inline=False)
-    embeds = [first]
+    """The digest's embeds; a quiet week has only the list of who has not logged."""
+    embeds = []
+    if not report.empty:
+        first = discord.Embed(title=title, description=headline(report, late), colour=COLOUR)
+        if (nudge := nudge_text(report)) is not None:
+            first.add_field(name="This week's nudge", value=nudge, inline=False)
+        embeds.append(first)
     member_lines = [member_line(rank, row) for rank, row in enumerate(report.rows, start=1)]
     for block in _chunks(member_lines, DESCRIPTION_LIMIT - EMBED_MARGIN):
         embeds.append(discord.Embed(title="Members, by growth %", description=block, colour=COLOUR))
@@ -139,14 +188,13 @@ def pages(report: DigestReport, settings: GuildSettings, *, late: bool = False) 
         return []
     label = week_label(report)
     contents = _mentions(report, settings)
+    result = _paged(report, label, late)
     if report.empty:
-        line = (
+        # A quiet week is one short line, with the same plain list of names as other weeks.
+        result[0].content = (
             f"**NetGain weekly digest, {label}:** a quiet week, nobody logged. "
             "`/log followers … following …` gets next week going."
         )
-        result = [Page(content=line)]
-    else:
-        result = _paged(report, label, late)
     if contents:
         last = result[-1]
         joined = f"{last.content}\n{contents[0]}" if last.content else contents[0]
@@ -169,6 +217,8 @@ def _paged(report: DigestReport, label: str, late: bool) -> list[Page]:
             current.append(embed)
     result = [Page(embeds=group) for group in grouped]
     for number, page in enumerate(result, start=1):
+        if not page.embeds:
+            continue  # a quiet week in a server where nobody is left to list
         page.embeds[-1].set_footer(
             text=f"NetGain · week of {label} · page {number} of {len(result)}"
         )

@@ -23,11 +23,11 @@ from bot.domain.reminders import (
     CONSISTENCY,
     ENGAGEMENT,
     ReminderCandidate,
-    consistency_text,
-    engagement_text,
+    mid_week,
     needs_consistency,
     needs_engagement,
 )
+from cogs.reminders.render import consistency_text, engagement_text
 
 if TYPE_CHECKING:
     from bot.client import NetGainBot
@@ -131,7 +131,7 @@ class Reminders(commands.Cog):
         ):
             return
         readings = await storage.recent_readings(candidate.user_id, now - ACTIVE_WITHIN)
-        text = engagement_text(readings, now)
+        text = engagement_text(mid_week(readings, now, candidate.timezone))
         sent = text is not None and candidate.can_dm(now)
         if sent and text is not None:
             sent = await self._dm(candidate.user_id, f"Your mid-week nudge from NetGain\n{text}")

@@ -12,8 +12,9 @@ from discord.ext import commands
 
 from bot.domain.errors import UserError
 from bot.domain.models import Period, Platform, Reading, ReadingDraft
-from bot.domain.periods import period_start
-from bot.domain.summaries import summarize, window
+from bot.domain.periods import period_bounds
+from bot.domain.rules import growth_over
+from bot.domain.summaries import summarize
 from bot.views import ConfirmView
 from cogs.tracking import render
 from cogs.tracking.options import (
@@ -164,7 +165,8 @@ class Tracking(commands.Cog):
         summary = summarize(found.readings, period, self.bot.now(), found.profile.timezone)
         if summary is None:
             raise UserError(f"No {found.platform.label} readings yet. {FIRST_LOG_HINT}")
-        await interaction.response.send_message(embed=render.net(summary, target))
+        yours = target.id == interaction.user.id
+        await interaction.response.send_message(embed=render.net(summary, target, yours=yours))
 
     @app_commands.command(name="history", description="Your readings over a period")
     @app_commands.guild_only()
@@ -181,15 +183,16 @@ class Tracking(commands.Cog):
         period: Transform[Period, PERIOD] = Period.MONTH,
     ) -> None:
         target, found = await self._history(interaction, member, platform, period)
-        now = self.bot.now()
-        start = period_start(period, now, found.profile.timezone)
+        start, end = period_bounds(period, self.bot.now(), found.profile.timezone)
         embed = render.history(
             found.readings,
             member=target,
             platform=found.platform,
             period=period,
             start=start,
-            found=window(found.readings, start, now),
+            found=growth_over(found.readings, start, end),
+            yours=target.id == interaction.user.id,
+            tz=found.profile.timezone,
         )
         await interaction.response.send_message(embed=embed)
 

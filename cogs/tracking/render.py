@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import discord
 
 from bot import format as fmt
 from bot.domain.models import Period, Platform, Reading, Source
-from bot.domain.summaries import NetSummary, WeekGlance, Window
+from bot.domain.rules import Change, Measured, Missing
+from bot.domain.summaries import NetSummary, WeekGlance
 from storage import Logged, NeedsConfirmation
 
 GREEN = discord.Colour(0x2ECC71)
@@ -51,41 +53,52 @@ def change_text(previous: Reading | None, reading: Reading) -> str:
     if previous is None:
         return f"First {reading.platform.label} reading. Log again to see your growth."
     return (
-        f"{fmt.signed(reading.followers - previous.followers)} followers · "
+        f"{fmt.signed_plural(reading.followers - previous.followers, 'follower')} · "
         f"{fmt.signed(reading.following - previous.following)} following · "
         f"net {fmt.signed(reading.net - previous.net)}\n"
         f"previous reading {fmt.timestamp(previous.taken_at, 'R')}"
     )
 
 
-def window_text(found: Window | None, start: datetime | None, empty: str) -> str:
-    """Net growth over a stretch: '+150 followers (+14.3%)', and what it is measured from."""
-    if found is None:
-        return empty
-    growth = found.growth
-    if found.first is found.last and found.from_first_log:
+def _whose(yours: bool) -> str:
+    return "your" if yours else "their"
+
+
+def measured_text(
+    found: Measured, *, yours: bool, missing: str, tz: ZoneInfo, reported: bool = True
+) -> str:
+    """Net growth over a stretch: '+150 followers (+14.3%)', and what it is measured from.
+
+    A stretch without a reading says `missing`; one with only the very first reading says
+    there are not enough readings. Neither is ever shown as zero. With `reported`, the sums
+    of gained and lost read off the platform's analytics follow.
+    """
+    if found is Missing.NO_READING:
+        return missing
+    if isinstance(found, Missing):
         return (
-            f"Only one reading so far ({fmt.timestamp(found.first.taken_at, 'd')}): "
-            "growth shows from your next log."
+            f"Not enough readings yet: only {_whose(yours)} first one. "
+            f"Growth shows from {_whose(yours)} next log."
         )
+    growth = found.growth
+    word = "follower" if abs(growth.delta) == 1 else "followers"
+    since = ""
     if found.from_first_log:
-        since = f"since your first log {fmt.timestamp(found.first.taken_at, 'd')}"
-    elif start is not None:
-        since = f"since {fmt.timestamp(start, 'd')}"
-    else:
-        since = ""
+        since = f" since {_whose(yours)} first log {fmt.timestamp(found.first.taken_at, 'd')}"
+    elif found.start is not None:
+        since = f" since {fmt.day(found.start.astimezone(tz).date())}"
     text = (
-        f"**{fmt.signed(growth.delta)}** followers ({fmt.pct(growth.pct)}) {since}\n"
+        f"**{fmt.signed(growth.delta)}** {word} ({fmt.pct(growth.pct)}){since}\n"
         f"{fmt.count(growth.start)} → {fmt.count(growth.end)} · "
         f"net followers {fmt.signed(found.net_change)}"
     )
-    if found.gained is not None or found.lost is not None:
-        reported = []
+    if reported and (found.gained is not None or found.lost is not None):
+        parts = []
         if found.gained is not None:
-            reported.append(f"+{fmt.count(found.gained)} gained")
+            parts.append(f"+{fmt.count(found.gained)} gained")
         if found.lost is not None:
-            reported.append(f"-{fmt.count(found.lost)} lost")
-        text += f"\nReported from analytics: {' · '.join(reported)}"
+            parts.append(f"{fmt.MINUS}{fmt.count(found.lost)} lost")
+        text += f"\nReported from analytics: {' · '.join(parts)}"
     return text
 
 
@@ -98,7 +111,7 @@ def _extras(reading: Reading) -> list[str]:
     if reading.gained is not None:
         parts.append(f"gained +{fmt.count(reading.gained)}")
     if reading.lost is not None:
-        parts.append(f"lost -{fmt.count(reading.lost)}")
+        parts.append(f"lost {fmt.MINUS}{fmt.count(reading.lost)}")
     lines = [" · ".join(parts)] if parts else []
     if reading.note:
         lines.append(f"Note: {discord.utils.escape_markdown(reading.note)}")
@@ -109,7 +122,8 @@ def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
     reading = outcome.reading
     embed = _member_embed(f"{reading.platform.label} reading logged", member, GREEN)
     if outcome.backfilled:
-        embed.description = f"Backfilled for {fmt.timestamp(reading.taken_at, 'D')}"
+        day = reading.taken_at.astimezone(outcome.timezone).date()
+        embed.description = f"Backfilled for {fmt.day(day)}"
     add_counts(embed, reading)
     embed.add_field(
         name="Change since previous reading",
@@ -118,7 +132,13 @@ def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
     )
     embed.add_field(
         name="This week",
-        value=window_text(outcome.week, outcome.week_start, "No reading this week yet."),
+        value=measured_text(
+            outcome.week,
+            yours=True,
+            missing="No reading yet this week.",
+            tz=outcome.timezone,
+            reported=False,
+        ),
         inline=False,
     )
     extras = _extras(reading)
@@ -144,7 +164,7 @@ def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord
     return embed
 
 
-def net(summary: NetSummary, member: discord.abc.User) -> discord.Embed:
+def net(summary: NetSummary, member: discord.abc.User, *, yours: bool) -> discord.Embed:
     latest = summary.latest
     embed = _member_embed(f"Net followers · {latest.platform.label}", member, BLUE)
     embed.description = f"Latest reading {fmt.timestamp(latest.taken_at, 'R')}"
@@ -156,33 +176,55 @@ def net(summary: NetSummary, member: discord.abc.User) -> discord.Embed:
         ),
         inline=False,
     )
+    label = PERIOD_LABELS[summary.period]
     embed.add_field(
-        name=f"Net growth {PERIOD_LABELS[summary.period]}",
-        value=window_text(summary.window, summary.period_start, "No readings in this period."),
+        name=f"Net growth {label}",
+        value=measured_text(
+            summary.growth,
+            yours=yours,
+            missing=f"No reading {label}: not enough readings.",
+            tz=summary.timezone,
+        ),
         inline=False,
     )
-    embed.add_field(name="Last weeks at a glance", value=glance_text(summary.weeks), inline=False)
-    readings = [w.window.last for w in summary.weeks if w.window] or [latest]
+    embed.add_field(
+        name="Last weeks at a glance",
+        value=f"{glance_text(summary.weeks)}\n{zone_line(summary.timezone)}",
+        inline=False,
+    )
+    embed.add_field(name="Logging streak", value=streak_text(summary.streak, yours), inline=False)
+    readings = [w.growth.last for w in summary.weeks if isinstance(w.growth, Change)] or [latest]
     embed.set_footer(text=f"{_sources(readings)} · growth % is of the followers at the start")
     return embed
 
 
+def streak_text(streak: int, yours: bool) -> str:
+    """A logging streak in weeks (`bot.domain.rules.logging_streak`)."""
+    if streak == 0:
+        return "None running. A reading this week starts one." if yours else "None running."
+    return f"**{fmt.plural(streak, 'week')}** in a row with a reading."
+
+
+def zone_line(tz: ZoneInfo) -> str:
+    """Names the zone calendar weeks are counted in, which may not be the reader's."""
+    return f"_Weeks run Monday to Sunday, {tz.key} time._"
+
+
 def glance_text(weeks: Sequence[WeekGlance]) -> str:
-    """One line per week, newest first, leaving out the weeks before the member's first log."""
-    logged = [week for week in weeks if week.window is not None]
-    if logged:
-        weeks = weeks[: weeks.index(logged[-1]) + 1]
+    """One line per week, newest first (weeks as plain dates in the zone they are counted in)."""
     lines = []
     for week in weeks:
-        label = f"Week of {fmt.timestamp(week.start, 'd')}"
+        label = fmt.week(week.monday)
         if week.current:
             label += " (so far)"
-        found = week.window
-        if found is None or (found.first is found.last and found.from_first_log):
-            lines.append(f"{label}: —")
-            continue
-        growth = found.growth
-        lines.append(f"{label}: **{fmt.signed(growth.delta)}** ({fmt.pct(growth.pct)})")
+        found = week.growth
+        if found is Missing.NO_READING:
+            lines.append(f"{label}: no reading")
+        elif isinstance(found, Missing):
+            lines.append(f"{label}: first reading")
+        else:
+            growth = found.growth
+            lines.append(f"{label}: **{fmt.signed(growth.delta)}** ({fmt.pct(growth.pct)})")
     return "\n".join(lines)
 
 
@@ -193,7 +235,9 @@ def history(
     platform: Platform,
     period: Period,
     start: datetime | None,
-    found: Window | None,
+    found: Measured,
+    yours: bool,
+    tz: ZoneInfo,
 ) -> discord.Embed:
     """The readings in the period, newest first, each with its change from the one before."""
     embed = _member_embed(f"History · {platform.label} · {PERIOD_LABELS[period]}", member, BLUE)
@@ -216,7 +260,12 @@ def history(
     embed.description = "\n".join(rows) or "No readings in this period."
     embed.add_field(
         name="Net growth",
-        value=window_text(found, start, "No readings in this period."),
+        value=measured_text(
+            found,
+            yours=yours,
+            missing="No reading in this period: not enough readings.",
+            tz=tz,
+        ),
         inline=False,
     )
     footer = _sources(shown or readings[-1:])

@@ -5,14 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.digest import (
-    DigestMember,
-    NudgeKind,
-    build_report,
-    is_drop,
-    weekly_streak,
-)
+from bot.domain.digest import DigestMember, build_report, is_drop
 from bot.domain.models import Platform, Reading, Source
+from bot.domain.rules import Missing, NudgeKind
 
 UTC_ZONE = ZoneInfo("UTC")
 WEEK = date(2026, 11, 16)
@@ -49,16 +44,6 @@ def test_drop_alert_is_five_percent_or_a_thousand() -> None:
     assert not is_drop(100, 120)
 
 
-def test_weekly_streak_counts_local_weeks_with_a_grace_day() -> None:
-    tz = ZoneInfo("UTC")
-    taken = [START - days(14) + days(3), START - days(7) + days(2), START + days(1)]
-    assert weekly_streak(taken, WEEK, tz) == 3
-    # Nothing in the week of Nov 9, but a Monday-morning log (grace day) keeps it.
-    grace = [START - days(14) + days(3), START + timedelta(hours=5), START + days(2)]
-    assert weekly_streak(grace, WEEK, tz) == 3
-    assert weekly_streak([START - days(14)], WEEK, tz) == 0
-
-
 def test_report_sorts_by_growth_percent_and_sums_the_community() -> None:
     members = [member(1, "big"), member(2, "micro"), member(3, "quiet")]
     readings = [
@@ -72,10 +57,11 @@ def test_report_sorts_by_growth_percent_and_sums_the_community() -> None:
         members, sorted(readings, key=lambda r: (r.user_id, r.taken_at)), WEEK, START, END
     )
     assert [row.member.name for row in report.rows] == ["micro", "big"]  # +30% beats +1%
-    micro = report.rows[0]
+    micro = report.rows[0].change
+    assert micro is not None
     assert (micro.growth.delta, micro.growth.pct) == (60, 0.3)
     assert micro.net_change == 60
-    assert report.community.delta == 1_060
+    assert report.community is not None and report.community.delta == 1_060
     assert [m.name for m in report.logged] == ["big", "micro"]
     assert [m.name for m in report.not_logged] == ["quiet"]
     assert not report.empty
@@ -112,10 +98,8 @@ def test_an_empty_week_says_so() -> None:
 
 
 def test_the_nudge_follows_the_numbers() -> None:
-    def nudge(readings: list[Reading]) -> NudgeKind:
-        report = build_report([member(1, "a"), member(2, "b")], readings, WEEK, START, END)
-        assert report.nudge is not None
-        return report.nudge.kind
+    def nudge(readings: list[Reading]) -> NudgeKind | None:
+        return build_report([member(1, "a"), member(2, "b")], readings, WEEK, START, END).nudge
 
     no_posts = [
         reading(1, START - days(1), 1000, posts=5),
@@ -135,6 +119,31 @@ def test_the_nudge_follows_the_numbers() -> None:
         reading(2, START - days(1), 500),
         reading(2, START + days(3), 520),
     ]
-    momentum = build_report([member(1, "a"), member(2, "b")], growing, WEEK, START, END).nudge
-    assert momentum is not None and momentum.kind is NudgeKind.MOMENTUM
-    assert momentum.text.startswith("a grew fastest (+100 on TikTok)")
+    report = build_report([member(1, "a"), member(2, "b")], growing, WEEK, START, END)
+    assert report.nudge is NudgeKind.MOMENTUM
+    assert report.fastest is not None and report.fastest.member.name == "a"
+    # Only first readings: no growth figure, so no growth advice either.
+    assert nudge([reading(1, START + days(2), 1000)]) is None
+
+
+def test_a_first_reading_is_not_flat_growth() -> None:
+    report = build_report([member(1, "new")], [reading(1, START + days(2), 800)], WEEK, START, END)
+    [row] = report.rows
+    assert row.growth is Missing.NOT_ENOUGH
+    assert report.community is None  # "not enough readings", never +0
+    assert report.logged == [member(1, "new")]
+
+
+def test_members_who_joined_after_the_week_are_not_counted_in_it() -> None:
+    later = DigestMember(2, "later", UTC_ZONE, since=END + days(1))
+    earlier = DigestMember(3, "earlier", UTC_ZONE, since=START - days(30))
+    readings = [reading(1, START - days(1), 100), reading(1, START + days(1), 120)]
+    report = build_report([member(1, "a"), later, earlier], readings, WEEK, START, END)
+    assert [m.name for m in report.not_logged] == ["earlier"]
+    assert report.members == 2
+
+
+def test_a_reading_at_monday_midnight_belongs_to_the_new_week() -> None:
+    readings = [reading(1, START - days(3), 100), reading(1, END, 500)]
+    report = build_report([member(1, "a")], readings, WEEK, START, END)
+    assert report.empty  # the reading at END opens the next week

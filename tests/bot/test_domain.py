@@ -19,7 +19,8 @@ from bot.domain.periods import (
     week_start,
     week_starts,
 )
-from bot.domain.summaries import glance, reading_at, summarize, window
+from bot.domain.rules import Change, Missing, growth_over
+from bot.domain.summaries import glance, reading_at, summarize
 
 UTC_ZONE = ZoneInfo("UTC")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -82,11 +83,19 @@ def test_numbers_read_with_thousands_separators() -> None:
     assert fmt.count(1200) == "1,200"
     assert fmt.count(10_000_000_000) == "10,000,000,000"
     assert fmt.signed(1500) == "+1,500"
-    assert fmt.signed(-35) == "-35"
+    assert fmt.signed(-35) == "−35"  # a minus sign, not a hyphen
     assert fmt.signed(0) == "±0"
+    assert fmt.count(-1200) == "−1,200"
     assert fmt.pct(0.1434) == "+14.3%"
-    assert fmt.pct(-0.05) == "-5.0%"
+    assert fmt.pct(-0.05) == "−5.0%"
     assert fmt.pct(None) == "n/a"
+    assert fmt.pct(0) == "±0%"
+    # Never "−0.0%": a small change keeps its sign with the precision it needs.
+    assert fmt.pct(-0.0002) == "−0.02%"
+    assert fmt.pct(-0.00001) == "−<0.01%"
+    assert fmt.signed_plural(1, "follower") == "+1 follower"
+    assert fmt.signed_plural(-2, "follower") == "−2 followers"
+    assert fmt.plural(1, "week") == "1 week"
     assert fmt.timestamp(at("2026-11-22T10:00:00"), "R") == "<t:1795341600:R>"
 
 
@@ -153,47 +162,64 @@ def test_reading_at_picks_the_last_at_or_before() -> None:
     assert reading_at(readings, at("2026-11-30T00:00:00")) is readings[1]
 
 
-def test_window_measures_from_the_reading_before_the_start() -> None:
+def test_growth_is_measured_from_the_reading_before_the_start() -> None:
     readings = [
         reading("2026-11-08T10:00:00", 1000, following=300),
         reading("2026-11-17T10:00:00", 1100, following=310, gained=130, lost=30),
         reading("2026-11-20T10:00:00", 1150, following=320, gained=60),
     ]
-    found = window(readings, at("2026-11-16T00:00:00"), at("2026-11-22T00:00:00"))
-    assert found is not None
+    found = growth_over(readings, at("2026-11-16T00:00:00"), at("2026-11-23T00:00:00"))
+    assert isinstance(found, Change)
     assert not found.from_first_log
     assert (found.growth.delta, found.growth.pct) == (150, 0.15)
     assert found.net_change == (1150 - 320) - (1000 - 300)
     assert (found.gained, found.lost) == (190, 30)
 
 
-def test_window_without_an_earlier_reading_starts_at_the_first_log() -> None:
+def test_without_an_earlier_reading_growth_starts_at_the_first_log() -> None:
     readings = [reading("2026-11-17T10:00:00", 500), reading("2026-11-19T10:00:00", 560)]
-    found = window(readings, at("2026-11-16T00:00:00"), at("2026-11-22T00:00:00"))
-    assert found is not None
+    found = growth_over(readings, at("2026-11-16T00:00:00"), at("2026-11-23T00:00:00"))
+    assert isinstance(found, Change)
     assert found.from_first_log
     assert found.growth.delta == 60
-    assert window(readings, at("2026-11-10T00:00:00"), at("2026-11-12T00:00:00")) is None
-    assert window([], None, at("2026-11-22T00:00:00")) is None
+
+
+def test_missing_readings_are_never_flat_growth() -> None:
+    readings = [reading("2026-11-03T10:00:00", 500), reading("2026-11-19T10:00:00", 560)]
+    # A week with no reading inside it has no growth, even though readings surround it.
+    empty_week = growth_over(readings, at("2026-11-09T00:00:00"), at("2026-11-16T00:00:00"))
+    assert empty_week is Missing.NO_READING
+    # The member's very first reading alone: nothing to compare it with.
+    first = growth_over(readings, at("2026-11-02T00:00:00"), at("2026-11-09T00:00:00"))
+    assert first is Missing.NOT_ENOUGH
+    assert growth_over([], None, None) is Missing.NO_READING
+    assert growth_over(readings[:1], None, None) is Missing.NOT_ENOUGH
 
 
 def test_glance_reports_each_local_week_newest_first() -> None:
     readings = [
-        reading("2026-11-01T10:00:00", 900),  # Sunday: closes the week of Oct 26
+        reading("2026-11-01T10:00:00", 900),  # Sunday: the first reading, week of Oct 26
         reading("2026-11-08T10:00:00", 1000),
         reading("2026-11-15T10:00:00", 1000),
         reading("2026-11-20T10:00:00", 1100),
     ]
-    weeks = glance(readings, at("2026-11-22T12:00:00"), UTC_ZONE, weeks=4)
-    assert [w.start for w in weeks] == [
-        at("2026-11-16T00:00:00"),
-        at("2026-11-09T00:00:00"),
-        at("2026-11-02T00:00:00"),
-        at("2026-10-26T00:00:00"),
+    weeks = glance(readings, at("2026-11-22T12:00:00"), UTC_ZONE, weeks=6)
+    # Weeks before the first reading are left out.
+    assert [w.monday for w in weeks] == [
+        date(2026, 11, 16),
+        date(2026, 11, 9),
+        date(2026, 11, 2),
+        date(2026, 10, 26),
     ]
     assert weeks[0].current
-    deltas = [w.window.growth.delta if w.window else None for w in weeks]
-    assert deltas == [100, 0, 100, 0]
+    figures = [w.growth.growth.delta if isinstance(w.growth, Change) else w.growth for w in weeks]
+    assert figures == [100, 0, 100, Missing.NOT_ENOUGH]
+
+
+def test_a_week_without_a_reading_shows_no_reading() -> None:
+    readings = [reading("2026-11-01T10:00:00", 900), reading("2026-11-20T10:00:00", 1100)]
+    weeks = glance(readings, at("2026-11-22T12:00:00"), UTC_ZONE, weeks=4)
+    assert [w.growth for w in weeks[1:3]] == [Missing.NO_READING, Missing.NO_READING]
 
 
 def test_summarize_combines_latest_period_and_weeks() -> None:
@@ -201,18 +227,17 @@ def test_summarize_combines_latest_period_and_weeks() -> None:
     summary = summarize(readings, Period.MONTH, at("2026-11-22T12:00:00"), UTC_ZONE)
     assert summary is not None
     assert summary.latest is readings[-1]
-    assert summary.window is not None
-    assert summary.window.growth.delta == 200
+    assert isinstance(summary.growth, Change)
+    assert summary.growth.growth.delta == 200
     assert summarize([], Period.MONTH, at("2026-11-22T12:00:00"), UTC_ZONE) is None
 
 
 def test_a_reading_exactly_at_a_boundary_opens_the_new_week() -> None:
-    # Stretches are (start, end]: a reading at Monday 00:00 is both last week's closing value
-    # and this week's starting value, so no change is counted twice.
+    # Weeks are [start, end): a reading at Monday 00:00 belongs to the new week only.
     readings = [reading("2026-11-12T10:00:00", 1000), reading("2026-11-16T00:00:00", 1100)]
-    last_week = window(readings, at("2026-11-09T00:00:00"), at("2026-11-16T00:00:00"))
-    this_week = window(readings, at("2026-11-16T00:00:00"), at("2026-11-16T08:00:00"))
-    assert last_week is not None and this_week is not None
-    assert last_week.growth.delta == 100
-    assert this_week.growth.delta == 0
+    last_week = growth_over(readings, at("2026-11-09T00:00:00"), at("2026-11-16T00:00:00"))
+    this_week = growth_over(readings, at("2026-11-16T00:00:00"), at("2026-11-23T00:00:00"))
+    assert last_week is Missing.NOT_ENOUGH
+    assert isinstance(this_week, Change)
+    assert this_week.growth.delta == 100
     assert not this_week.from_first_log

@@ -11,10 +11,12 @@ from bot.domain.reminders import (
     CONSISTENCY,
     ENGAGEMENT,
     ReminderCandidate,
-    engagement_text,
+    mid_week,
     needs_consistency,
     needs_engagement,
 )
+from bot.domain.rules import Missing, NudgeKind
+from cogs.reminders.render import engagement_text
 
 NOW = datetime(2026, 11, 18, 17, tzinfo=UTC)  # Wednesday, 18:00 in Berlin
 BASE = ReminderCandidate(
@@ -72,16 +74,46 @@ def test_dms_are_retried_after_four_weeks_and_mentions_need_both_consents() -> N
     assert not replace(BASE, allows_mentions=True, guild_mentions=False).can_mention()
 
 
-def test_engagement_text_is_built_from_the_members_numbers() -> None:
-    no_posts = [reading(9, 1000, posts=30), reading(1, 1050, posts=30)]
-    text = engagement_text(no_posts, NOW)
-    assert text is not None
+BERLIN = ZoneInfo("Europe/Berlin")
+# NOW is Wednesday 18 Nov, 18:00 in Berlin: this week began Monday 16 Nov 00:00 Berlin,
+# 2.75 days before.
+
+
+def nudge(readings: list[Reading]) -> str:
+    return engagement_text(mid_week(readings, NOW, BERLIN)) or ""
+
+
+def test_the_week_so_far_is_the_same_figure_as_log_and_net() -> None:
+    # Logged 9 days ago and 1 day ago: the week so far runs from the reading before Monday.
+    found = mid_week([reading(9, 1000, posts=30), reading(1, 1050, posts=30)], NOW, BERLIN)
+    assert found is not None and found.nudge is NudgeKind.NO_POSTS
+    text = nudge([reading(9, 1000, posts=30), reading(1, 1050, posts=30)])
     assert text.startswith("Your week so far on TikTok: +50 followers (+5.0%)")
-    assert "You haven't added a post in a week" in text
-    flat = [reading(13, 1000), reading(6, 1000), reading(1, 990)]
-    assert "Growth has been flat for two weeks" in (engagement_text(flat, NOW) or "")
+    assert "No new post this week yet" in text
+
+
+def test_no_reading_this_week_says_so_and_gives_no_growth_advice() -> None:
+    # Last week's gain (readings 10 and 4 days ago) is not "your week so far".
+    readings = [reading(10, 1000), reading(4, 1200)]
+    found = mid_week(readings, NOW, BERLIN)
+    assert found is not None
+    assert found.growth is Missing.NO_READING
+    assert found.nudge is None
+    text = nudge(readings)
+    assert "no reading yet this week" in text
+    assert "+200" not in text
+    assert "growing" not in text and "flat" not in text
+
+
+def test_advice_never_contradicts_the_figures_shown() -> None:
+    falling = nudge([reading(5, 1000), reading(1, 948)])
+    assert "−5.2%" in falling
+    assert "You're growing" not in falling
+    assert "Growth is flat this week" in falling
+    growing = nudge([reading(5, 1000), reading(1, 1100)])
+    assert "+10.0%" in growing and "You're growing" in growing
     low = [reading(8, 10_000, posts=10, likes=500), reading(1, 10_100, posts=12, likes=600)]
-    assert "reply to every comment in the first hour" in (engagement_text(low, NOW) or "")
-    growing = [reading(8, 1000), reading(1, 1100)]
-    assert "You're growing" in (engagement_text(growing, NOW) or "")
-    assert engagement_text([], NOW) is None
+    low_text = nudge(low)
+    assert "reply to every comment in the first hour" in low_text
+    assert "came to 0.5% of your followers" in low_text  # the figure the advice follows from
+    assert engagement_text(mid_week([], NOW, BERLIN)) is None

@@ -35,15 +35,18 @@ async def test_net_growth_over_a_period_with_weeks_at_a_glance(world: World) -> 
         "**+250** followers (+25.0%) since your first log"
     )
     assert "1,000 → 1,250 · net followers +250" in month["Net growth this month"]
-    weeks = month["Last weeks at a glance"].splitlines()
-    assert weeks[0].endswith("(so far): **+150** (+13.6%)")
-    assert weeks[1].endswith("**+100** (+10.0%)")
+    *weeks, zone = month["Last weeks at a glance"].splitlines()
+    assert weeks[0] == "12–18 Jan (so far): **+150** (+13.6%)"
+    assert weeks[1] == "5–11 Jan: **+100** (+10.0%)"
     # The week of the first log opens the list: earlier, empty weeks are left out.
+    assert weeks[2] == "29 Dec 2025 – 4 Jan 2026: first reading"
     assert len(weeks) == 3
-    assert weeks[2].endswith(": —")
+    assert zone == "_Weeks run Monday to Sunday, UTC time._"
 
     week = fields(await world.alice.slash(world.channel, "net"))
-    assert week["Net growth this week"].startswith("**+150** followers (+13.6%) since <t:")
+    assert week["Net growth this week"].startswith(
+        "**+150** followers (+13.6%) since Mon 12 Jan 2026"
+    )
 
 
 async def test_net_for_another_member_of_this_server(world: World) -> None:

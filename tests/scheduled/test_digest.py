@@ -46,7 +46,7 @@ async def test_setup_then_posted_at_the_local_time_and_only_then(
     [message] = server.digests()
     assert message.created_at == FIRST_SLOT
     text = server.text()
-    assert "NetGain weekly digest · 29 December – 4 January 2026" in text
+    assert "NetGain weekly digest · 29 Dec 2025 – 4 Jan 2026 (Europe/Berlin)" in text
     assert "**Community net growth:** +100 followers (+10.0%)" in text
     assert "**Members who logged:** 1 of 1" in text
     assert "Creators-alice** · TikTok **1,100** (+100, +10.0%, since first log)" in text

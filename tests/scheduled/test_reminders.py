@@ -150,6 +150,6 @@ async def test_the_engagement_nudge_uses_the_members_own_numbers(
     [nudge] = nudges(server.bob)
     assert nudge.content.startswith("Your mid-week nudge from NetGain")
     assert "+80 followers (+8.0%)" in nudge.content
-    assert "You haven't added a post in a week" in nudge.content
+    assert "No new post this week yet" in nudge.content
     await clock.advance(DAY)
     assert len(nudges(server.bob)) == 1

@@ -84,7 +84,9 @@ async def test_preview_is_exactly_what_send_posts(simcord_env: Env, clock: Simul
 
     preview = await server.admin.slash(server.general, "digest preview")
     assert preview.ephemeral
-    assert preview.response.content.startswith("Preview of the digest for 29 December")
+    assert preview.response.content.startswith(
+        "Preview of the digest for 29 Dec 2025 – 4 Jan 2026 (UTC)"
+    )
     assert all(f.ephemeral for f in preview.followups)
     previewed = [[e.to_dict() for e in f.embeds] for f in preview.followups]
     # Friday 2 January's slot already posted the (quiet) digest of 22–28 December.

@@ -171,7 +171,7 @@ async def test_readings_use_the_servers_time_zone_until_the_member_sets_one(
         now=datetime(2026, 11, 15, 23, 30, tzinfo=UTC),  # already Monday in Berlin
     )
     assert isinstance(outcome, Logged)
-    assert outcome.week_start == datetime(2026, 11, 15, 23, tzinfo=UTC)
+    assert outcome.timezone.key == "Europe/Berlin"
 
 
 async def test_reminder_schedules_follow_the_member_then_their_first_server(

@@ -11,6 +11,7 @@ import pytest
 
 from bot.domain.errors import UserError
 from bot.domain.models import Period, Platform, ReadingDraft, Source
+from bot.domain.rules import Change
 from storage import Logged, NeedsConfirmation
 from storage.sqlite import SQLiteStorage
 from tests.support.db import count_rows, query
@@ -79,8 +80,8 @@ async def test_change_and_week_to_date_growth(storage: SQLiteStorage) -> None:
     outcome = await logged(storage, draft(1100, 310))
     assert outcome.previous is not None
     assert outcome.previous.followers == 1050
-    assert outcome.week_start == datetime(2026, 11, 16, tzinfo=UTC)
-    assert outcome.week is not None
+    assert isinstance(outcome.week, Change)
+    assert outcome.week.first.followers == 1000  # the last reading before Monday 16 Nov
     assert not outcome.week.from_first_log
     assert outcome.week.growth.delta == 100
     assert outcome.week.growth.pct == pytest.approx(0.1)

@@ -1,0 +1,209 @@
+"""The rules that are easy to get wrong, each in one function (PRODUCT.md, "Rules that are easy
+to get wrong"). `/log`, `/net`, `/history`, the digest and the reminders all call these; the
+tests check them against an independent reference over random histories.
+
+- Weeks: a reading belongs to the local week (Monday 00:00 to the next Monday 00:00 in the
+  member's zone) that contains its instant, so a reading at exactly Monday 00:00 opens the new
+  week. Every calendar stretch is half-open the same way: [start, end).
+- Growth over a stretch = followers of the latest reading inside it − followers of the last
+  reading before it began. A stretch with no reading inside has no growth ("no reading"); one
+  whose only reading is the member's very first has nothing to compare ("not enough
+  readings"). Neither is ever zero.
+- Logging streak: consecutive weeks, counted back from this week (or last week while this week
+  has no reading yet), that each hold a reading of their own. A week without one is still kept
+  when the Monday right after it holds a reading and that Monday's week has another reading
+  (the grace day); a reading never counts for two weeks. An excused week (a likely platform
+  purge) neither counts nor breaks the streak.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.domain.metrics import Growth
+from bot.domain.models import Reading
+from bot.domain.periods import local_day, local_midnight, monday_of
+
+ONE_WEEK = timedelta(weeks=1)
+# Ten years of weekly logging: a bound, so a streak never loops without end.
+STREAK_CAP = 520
+# Growth under half a percent over a week reads as stalled (PRODUCT.md: "growth stalled").
+STALLED_PCT = 0.005
+# TikTok's median engagement is about 2.6% (PRODUCT.md, "Formulas"); under it reads as low.
+LOW_ENGAGEMENT = 0.026
+
+
+def week_of(moment: datetime, tz: ZoneInfo) -> date:
+    """The local Monday of the week [Monday 00:00, next Monday 00:00) that contains `moment`.
+
+    Decided by instants, like every stretch: where a DST change repeats the hour around
+    Monday 00:00, the repeated hour already belongs to the new week.
+    """
+    local = moment.astimezone(tz)
+    monday = monday_of(local.date())
+    if local.hour in (0, 23):  # only near midnight can the date and the instant disagree
+        if moment < local_midnight(monday, tz):
+            return monday - ONE_WEEK
+        if moment >= local_midnight(monday + ONE_WEEK, tz):
+            return monday + ONE_WEEK
+    return monday
+
+
+def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Start and end of the local week starting `monday`, as instants: [start, end)."""
+    return local_midnight(monday, tz), local_midnight(monday + ONE_WEEK, tz)
+
+
+class Missing(StrEnum):
+    """Why a stretch has no growth figure. Shown as words, never as zero."""
+
+    NO_READING = "no reading"  # nothing was logged inside the stretch
+    NOT_ENOUGH = "not enough readings"  # only the member's first reading: nothing to compare
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Net growth over a stretch, from the reading that opens it to the latest inside it."""
+
+    start: datetime | None
+    first: Reading  # the last reading before the stretch, or its first when none came before
+    last: Reading  # the latest reading inside the stretch
+    # No reading existed before the stretch: growth is measured from the first one inside it.
+    from_first_log: bool
+    # Sums of what the member read off the platform's own analytics, when they gave any.
+    gained: int | None = None
+    lost: int | None = None
+
+    @property
+    def growth(self) -> Growth:
+        return Growth(self.first.followers, self.last.followers)
+
+    @property
+    def net_change(self) -> int:
+        return self.last.net - self.first.net
+
+
+Measured = Change | Missing
+
+
+def _index(readings: Sequence[Reading], moment: datetime) -> int:
+    """How many readings come before `moment` (`readings` in time order)."""
+    return bisect_left(readings, moment, key=lambda reading: reading.taken_at)
+
+
+def growth_over(
+    readings: Sequence[Reading], start: datetime | None, end: datetime | None
+) -> Measured:
+    """Growth over [start, end) from one member's readings on one platform, in time order.
+
+    `start` None means since the first reading; `end` None means up to the latest.
+    """
+    low = 0 if start is None else _index(readings, start)
+    high = len(readings) if end is None else _index(readings, end)
+    if high <= low:
+        return Missing.NO_READING
+    from_first_log = low == 0
+    first_index = low if from_first_log else low - 1
+    if from_first_log and high - low == 1:
+        return Missing.NOT_ENOUGH
+    after_first = readings[first_index + 1 : high]
+    gained = [r.gained for r in after_first if r.gained is not None]
+    lost = [r.lost for r in after_first if r.lost is not None]
+    return Change(
+        start=start,
+        first=readings[first_index],
+        last=readings[high - 1],
+        from_first_log=from_first_log,
+        gained=sum(gained) if gained else None,
+        lost=sum(lost) if lost else None,
+    )
+
+
+def week_to_date(readings: Sequence[Reading], now: datetime, tz: ZoneInfo) -> Measured:
+    """Growth this local week so far: the latest reading this week − the last one before it.
+
+    No reading this week yet gives `Missing.NO_READING` ("no reading yet this week").
+    """
+    start, end = week_bounds(week_of(now, tz), tz)
+    return growth_over(readings, start, end)
+
+
+def logging_streak(
+    taken: Iterable[datetime],
+    tz: ZoneInfo,
+    this_week: date,
+    excused: Collection[date] = (),
+) -> int:
+    """Weeks in a row with a reading, counted back from `this_week` (a local Monday).
+
+    `taken` holds the instants of the member's readings (any platform, any order); those
+    after `this_week` are ignored. `excused` weeks (local Mondays) neither count nor break it.
+    """
+    per_week: Counter[date] = Counter()
+    on_monday: Counter[date] = Counter()
+    for moment in taken:
+        day = local_day(moment, tz)
+        monday = week_of(moment, tz)
+        if monday > this_week:
+            continue
+        per_week[monday] += 1
+        if day == monday:
+            on_monday[monday] += 1
+    if not per_week:
+        return 0
+    # The week before the first one with a reading can still be kept by the grace day.
+    oldest = min(per_week) - ONE_WEEK
+    week = this_week if per_week[this_week] else this_week - ONE_WEEK
+    streak = 0
+    while week >= oldest and streak < STREAK_CAP:
+        following = week + ONE_WEEK
+        if per_week[week]:
+            streak += 1
+        elif on_monday[following] and per_week[following] >= 2:
+            streak += 1  # the grace day: next Monday's reading stands in for this week
+        elif week not in excused:
+            break
+        week -= ONE_WEEK
+    return streak
+
+
+class NudgeKind(StrEnum):
+    """Which piece of advice fits the figures shown beside it (PRODUCT.md, digest and nudges)."""
+
+    NO_POSTS = "no_posts"  # no post published: a posting calendar
+    LOW_ENGAGEMENT = "low_engagement"  # reply to comments in the first hour
+    STALLED = "stalled"  # growth flat or falling: a collaboration
+    MOMENTUM = "momentum"  # growing: repeat what worked
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeFigures:
+    """The figures a nudge is shown beside; None where a figure is not known or not shown."""
+
+    growth: Growth | None  # None: no growth figure (no reading, not enough readings)
+    posts: int | None = None  # posts added over the same stretch, when reported
+    engagement: float | None = None  # likes per new post over followers, when reported
+
+
+def choose_nudge(figures: NudgeFigures) -> NudgeKind | None:
+    """The one nudge these figures support, or None when they support none.
+
+    Advice is picked only from figures that are shown with it, so it never contradicts them:
+    "stalled" needs a growth figure that is flat or falling, "growing" one that rose.
+    """
+    if figures.posts == 0:
+        return NudgeKind.NO_POSTS
+    if figures.engagement is not None and figures.engagement < LOW_ENGAGEMENT:
+        return NudgeKind.LOW_ENGAGEMENT
+    growth = figures.growth
+    if growth is None:
+        return None
+    if growth.delta <= 0 or (growth.pct is not None and growth.pct < STALLED_PCT):
+        return NudgeKind.STALLED
+    return NudgeKind.MOMENTUM
