@@ -1,0 +1,78 @@
+"""The digest's figures as posted: streaks, first readings, quiet weeks, who counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from simcord import Env
+
+from bot.sandbox.clock import SimulatedTime
+from tests.scheduled.support import Server
+
+# SimCord starts on Thursday 2026-01-01; the digest posts on Mondays at 09:00 UTC.
+MONDAY = datetime(2026, 1, 5, 8, 30, tzinfo=UTC)
+
+
+async def test_two_consecutive_mondays_make_a_two_week_streak(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await clock.advance_to(MONDAY)
+    await server.alice.slash(server.general, "log", followers=1000, following=100)
+    await clock.advance_to(MONDAY + timedelta(days=7, minutes=31))  # past the next digest
+    first = server.text()
+    assert "streak" not in first  # one Monday reading is one week, not two
+    await server.alice.slash(server.general, "log", followers=1050, following=100)
+    await clock.advance_to(MONDAY + timedelta(days=14, minutes=31))
+    latest = server.digests()[-1]
+    text = "\n".join(embed.description or "" for embed in latest.embeds)
+    assert "🔥 2-week streak" in text
+
+
+async def test_a_quiet_week_lists_everyone_plainly_and_mentions_only_who_allows_it(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.admin.slash(server.general, "setup reminders", mentions="on")
+    await server.bob.slash(server.general, "me", timezone="UTC", mentions="on")
+    await server.alice.slash(server.general, "log", followers=1000, following=100)
+    await server.bob.slash(server.general, "log", followers=500, following=100)
+    await clock.advance_to(MONDAY + timedelta(days=7, minutes=31))
+    quiet = server.digests()[-1]
+    assert "a quiet week, nobody logged" in quiet.content
+    listed = "\n".join(embed.description or "" for embed in quiet.embeds)
+    assert "Creators-alice" in listed and "Creators-bob" in listed
+    assert f"<@{server.bob.id}>" in quiet.content
+    assert f"<@{server.alice.id}>" not in quiet.content
+
+
+async def test_a_first_reading_is_not_counted_as_flat_growth(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=1000, following=100)
+    await clock.advance_to(MONDAY + timedelta(minutes=31))
+    text = server.text()
+    assert "**Community net growth:** not enough readings yet" in text
+    assert "Creators-alice** · TikTok **1,000** (first reading)" in text
+    assert "±0" not in text
+
+
+async def test_members_who_first_logged_later_are_not_missing_from_earlier_weeks(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=1000, following=100)
+    await clock.advance_to(MONDAY + timedelta(hours=2))  # after the first digest
+    await server.bob.slash(server.general, "log", followers=500, following=100)
+    # An admin re-sends the week of 29 December, before bob ever logged here.
+    result = await server.admin.slash(server.general, "digest preview")
+    shown = result.response.content + "\n".join(
+        embed.description or "" for page in result.followups for embed in page.embeds
+    )
+    assert "Members who logged:** 1 of 1" in shown
+    assert "Not logged this week" not in shown
