@@ -181,9 +181,10 @@ def build_report(
     week: date,
     start: datetime,
     end: datetime,
-    timezone: ZoneInfo | None = None,
+    timezone: ZoneInfo,
 ) -> DigestReport:
-    """The digest of the week [start, end) for these members, from their readings.
+    """The digest of the server's week [start, end) (local Monday `week` in `timezone`) for
+    these members, from their readings.
 
     `readings` (oldest first per member and platform) may reach past `end`: those are ignored.
     """
@@ -232,7 +233,7 @@ def build_report(
     engagement = statistics.median(rates) if rates else None
     return DigestReport(
         week=week,
-        timezone=timezone or (members[0].timezone if members else ZoneInfo("UTC")),
+        timezone=timezone,
         start=start,
         end=end,
         rows=rows,

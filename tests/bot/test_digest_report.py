@@ -54,7 +54,7 @@ def test_report_sorts_by_growth_percent_and_sums_the_community() -> None:
         reading(3, START - days(20), 5_000),
     ]
     report = build_report(
-        members, sorted(readings, key=lambda r: (r.user_id, r.taken_at)), WEEK, START, END
+        members, sorted(readings, key=lambda r: (r.user_id, r.taken_at)), WEEK, START, END, UTC_ZONE
     )
     assert [row.member.name for row in report.rows] == ["micro", "big"]  # +30% beats +1%
     micro = report.rows[0].change
@@ -73,7 +73,7 @@ def test_drop_alert_and_posts_this_week() -> None:
         reading(1, START + days(2), 18_500, posts=41),
         reading(1, START + days(5), 18_700, posts=43),
     ]
-    [row] = build_report([member(1, "a")], readings, WEEK, START, END).rows
+    [row] = build_report([member(1, "a")], readings, WEEK, START, END, UTC_ZONE).rows
     assert row.drop is not None and row.drop.change == -1_500
     assert row.posts == 3
 
@@ -85,13 +85,15 @@ def test_each_platform_is_its_own_row() -> None:
         reading(1, START + days(1), 7_000, platform=Platform.INSTAGRAM),
     ]
     rows = build_report(
-        [member(1, "a")], sorted(readings, key=lambda r: r.platform), WEEK, START, END
+        [member(1, "a")], sorted(readings, key=lambda r: r.platform), WEEK, START, END, UTC_ZONE
     ).rows
     assert {row.platform for row in rows} == {Platform.TIKTOK, Platform.INSTAGRAM}
 
 
 def test_an_empty_week_says_so() -> None:
-    report = build_report([member(1, "a")], [reading(1, START - days(3), 10)], WEEK, START, END)
+    report = build_report(
+        [member(1, "a")], [reading(1, START - days(3), 10)], WEEK, START, END, UTC_ZONE
+    )
     assert report.empty
     assert report.rows == []
     assert report.nudge is None
@@ -99,7 +101,9 @@ def test_an_empty_week_says_so() -> None:
 
 def test_the_nudge_follows_the_numbers() -> None:
     def nudge(readings: list[Reading]) -> NudgeKind | None:
-        return build_report([member(1, "a"), member(2, "b")], readings, WEEK, START, END).nudge
+        return build_report(
+            [member(1, "a"), member(2, "b")], readings, WEEK, START, END, UTC_ZONE
+        ).nudge
 
     no_posts = [
         reading(1, START - days(1), 1000, posts=5),
@@ -119,7 +123,7 @@ def test_the_nudge_follows_the_numbers() -> None:
         reading(2, START - days(1), 500),
         reading(2, START + days(3), 520),
     ]
-    report = build_report([member(1, "a"), member(2, "b")], growing, WEEK, START, END)
+    report = build_report([member(1, "a"), member(2, "b")], growing, WEEK, START, END, UTC_ZONE)
     assert report.nudge is NudgeKind.MOMENTUM
     assert report.fastest is not None and report.fastest.member.name == "a"
     # Only first readings: no growth figure, so no growth advice either.
@@ -127,7 +131,9 @@ def test_the_nudge_follows_the_numbers() -> None:
 
 
 def test_a_first_reading_is_not_flat_growth() -> None:
-    report = build_report([member(1, "new")], [reading(1, START + days(2), 800)], WEEK, START, END)
+    report = build_report(
+        [member(1, "new")], [reading(1, START + days(2), 800)], WEEK, START, END, UTC_ZONE
+    )
     [row] = report.rows
     assert row.growth is Missing.NOT_ENOUGH
     assert report.community is None  # "not enough readings", never +0
@@ -138,12 +144,12 @@ def test_members_who_joined_after_the_week_are_not_counted_in_it() -> None:
     later = DigestMember(2, "later", UTC_ZONE, since=END + days(1))
     earlier = DigestMember(3, "earlier", UTC_ZONE, since=START - days(30))
     readings = [reading(1, START - days(1), 100), reading(1, START + days(1), 120)]
-    report = build_report([member(1, "a"), later, earlier], readings, WEEK, START, END)
+    report = build_report([member(1, "a"), later, earlier], readings, WEEK, START, END, UTC_ZONE)
     assert [m.name for m in report.not_logged] == ["earlier"]
     assert report.members == 2
 
 
 def test_a_reading_at_monday_midnight_belongs_to_the_new_week() -> None:
     readings = [reading(1, START - days(3), 100), reading(1, END, 500)]
-    report = build_report([member(1, "a")], readings, WEEK, START, END)
+    report = build_report([member(1, "a")], readings, WEEK, START, END, UTC_ZONE)
     assert report.empty  # the reading at END opens the next week
