@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -11,33 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "MTA0NTY3ODkwMTIzNDU2Nzg5.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
-
-
-def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DISCORD_TOKEN", "DATABASE_URL", "DEV_GUILD_ID", "LOG_LEVEL"}
-    }
-    env["PYTHONPATH"] = str(ROOT)
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'netgain.db'}"
-    env.update(settings)
-    return env
-
-
-def netgain(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    # Started from an empty folder, so no .env of the developer's is read.
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=environment(tmp_path, **settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.support.process import ROOT, TOKEN, environment, netgain
 
 
 def test_netgain_run_without_a_token_stops_with_one_line(tmp_path: Path) -> None:
