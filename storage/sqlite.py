@@ -20,7 +20,7 @@ import aiosqlite
 
 from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
 from storage.base import Storage
-from storage.checks import check_database_file
+from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
@@ -48,8 +48,8 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
-            (mode,) = next(iter(await db.execute_fetchall("PRAGMA journal_mode = WAL")))
-            if str(mode).lower() != "wal":
+            mode = await switch_to_wal(db)
+            if mode.lower() != "wal":
                 log.warning("SQLite could not use WAL on %s (mode %s)", path, mode)
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -35,3 +36,14 @@ async def test_a_table_netgain_did_not_create_is_named(tmp_path: Path) -> None:
     with pytest.raises(StorageError, match=r"tables NetGain did not create \(wiki\)"):
         await SQLiteStorage.open(path)
     assert path.read_bytes() == before
+
+
+@pytest.mark.slow
+async def test_processes_starting_together_on_a_new_file_all_open_it(tmp_path: Path) -> None:
+    # Switching a new file to WAL needs an exclusive lock; when two starts ask at once,
+    # SQLite refuses one without waiting ("database is locked": one in ten starts here).
+    for round_ in range(30):
+        path = tmp_path / f"new-{round_}.db"
+        opened = await asyncio.gather(*(SQLiteStorage.open(path) for _ in range(8)))
+        for storage in opened:
+            await storage.close()
