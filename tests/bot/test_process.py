@@ -147,11 +147,41 @@ async def test_sigterm_lets_commands_in_flight_finish_and_turns_new_ones_away(
         assert loop.time() - signalled < 5
     logs = "".join(served.logs)
     assert "Session is closed" not in logs and "Traceback" not in logs, logs
+    # In that order: the commands, the scheduler, the connection, then the database.
+    assert logs.index("Waiting for 3") < logs.index("Scheduler has been shut down")
+    assert not Path(f"{database}-wal").exists()
     assert query(database, "SELECT followers FROM readings ORDER BY followers") == [
         (1000,),
         (1001,),
         (1002,),
     ]
+
+
+@pytest.mark.slow
+async def test_sigterm_stops_waiting_for_a_stuck_command_after_five_seconds(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "netgain.db"
+    async with serving(tmp_path) as served:
+        other = sqlite3.connect(database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # held until the process has gone
+        for n in range(2):
+            served.send(f"log{n}", "log", followers=1000 + n, following=100)
+        assert [await served.event() for _ in range(2)] == [
+            {"admitted": f"log{n}"} for n in range(2)
+        ]
+        loop = asyncio.get_running_loop()
+        signalled = loop.time()
+        served.process.send_signal(signal.SIGTERM)
+        assert await served.exited(10) == 0, served.logs
+        stopped_after = loop.time() - signalled
+        other.execute("ROLLBACK")
+        other.close()
+    logs = "".join(served.logs)
+    assert "Cancelling 2 interaction(s) still running" in logs
+    assert "Traceback" not in logs, logs
+    assert 5 <= stopped_after < 7, stopped_after
+    assert query(database, "SELECT count(*) FROM readings") == [(0,)]
 
 
 def test_an_unusable_database_stops_start_up_with_one_line(tmp_path: Path) -> None:
