@@ -56,12 +56,7 @@ def check_database_file(path: Path, migrations: list[Migration]) -> None:
                     " AND name NOT LIKE 'sqlite_%'"
                 )
             }
-            version = 0
-            if "schema_version" in tables:
-                version = max(
-                    (int(v) for (v,) in db.execute("SELECT version FROM schema_version")), default=0
-                )
-            _check_owner(tables, version, migrations)
+            _check_owner(tables, _version(db) if "schema_version" in tables else 0, migrations)
             problems = [str(row[0]) for row in db.execute("PRAGMA quick_check")]
     except sqlite3.DatabaseError as error:
         if getattr(error, "sqlite_errorname", "") == "SQLITE_NOTADB":
@@ -77,6 +72,19 @@ def check_database_file(path: Path, migrations: list[Migration]) -> None:
         raise StorageError(
             f"the file is damaged (SQLite's check says: {first}); {_RECOVER.format(path=path)}"
         )
+
+
+def _version(db: sqlite3.Connection) -> int:
+    try:
+        (version,) = db.execute("SELECT max(version) FROM schema_version").fetchone()
+    except sqlite3.OperationalError:
+        version = None  # a schema_version table of another shape: not ours
+    if not isinstance(version, int):
+        raise StorageError(
+            "its schema_version table is not NetGain's; point DATABASE_URL at NetGain's own "
+            "database or at a new file"
+        )
+    return version
 
 
 def _check_owner(tables: set[str], version: int, migrations: list[Migration]) -> None:

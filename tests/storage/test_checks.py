@@ -38,6 +38,23 @@ async def test_a_table_netgain_did_not_create_is_named(tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize(
+    "table", ["schema_version (version TEXT)", "schema_version (release TEXT)"]
+)
+async def test_another_programs_schema_version_is_not_taken_for_ours(
+    tmp_path: Path, table: str
+) -> None:
+    path = tmp_path / "other.db"
+    with closing(sqlite3.connect(path)) as db:
+        db.execute(f"CREATE TABLE {table}")
+        db.execute("INSERT INTO schema_version VALUES ('2.1')")
+        db.commit()
+    before = path.read_bytes()
+    with pytest.raises(StorageError, match="its schema_version table is not NetGain's"):
+        await SQLiteStorage.open(path)
+    assert path.read_bytes() == before
+
+
 @pytest.mark.slow
 async def test_processes_starting_together_on_a_new_file_all_open_it(tmp_path: Path) -> None:
     # Switching a new file to WAL needs an exclusive lock; when two starts ask at once,
