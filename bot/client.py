@@ -15,6 +15,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
 from bot.domain.schedule import DEFAULT_GRACE
+from bot.drain import InFlight
 from bot.errors import NetGainTree
 from bot.settings import Settings
 from bot.sync import sync_commands
@@ -77,6 +78,7 @@ class NetGainBot(commands.Bot):
         self._clock = clock
         self.force_sync = force_sync
         self.scheduler = make_scheduler()
+        self.in_flight = InFlight()
         # Who holds a digest claim: unique per running bot, readable in the database.
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
@@ -92,6 +94,11 @@ class NetGainBot(commands.Bot):
         await sync_commands(self, force=self.force_sync)
 
     async def close(self) -> None:
+        # Commands in flight finish and are answered first (no job starts meanwhile); then
+        # the scheduler, then the connection (the caller closes the database last).
+        if self.scheduler.running:
+            self.scheduler.pause()
+        await self.in_flight.drain()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         await super().close()

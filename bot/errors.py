@@ -114,6 +114,11 @@ async def report_error(interaction: discord.Interaction[Any], error: BaseExcepti
 
 
 class NetGainTree(app_commands.CommandTree[Any]):
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        # Runs first, in the task that runs the command: while the bot stops, it is refused.
+        admitted: bool = await interaction.client.in_flight.admit(interaction)
+        return admitted
+
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:

@@ -1,6 +1,7 @@
 """Start-up and shutdown: storage first, then the bot; closed in reverse order.
 
-SIGTERM and Ctrl-C close the bot, then the database, so the process ends within seconds
+SIGTERM and Ctrl-C stop the bot (new interactions are turned away, those in flight get up
+to 5 s to finish and answer), then close the database, so the process ends within seconds
 (aiosqlite's worker thread would otherwise keep it alive).
 """
 

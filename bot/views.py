@@ -21,6 +21,8 @@ class OwnedView(discord.ui.View):
         self.owner = owner
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        if not await interaction.client.in_flight.admit(interaction):
+            return False
         if interaction.user.id == self.owner.id:
             return True
         await reply_ephemeral(

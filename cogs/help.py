@@ -32,8 +32,8 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("undo", "Remove your latest reading, after showing it.", "/undo"),
     (
         "me",
-        "Your time zone, default platform, reminders and mentions.",
-        "/me timezone:Europe/Berlin reminder_time:19:00",
+        "Your time zone, default platform, reminders and mentions; `/me` alone shows them.",
+        "/me reminders:off",
     ),
     (
         "setup",

@@ -1,8 +1,16 @@
-"""/me: a member's own settings (time zone, default platform, reminders, mentions)."""
+"""/me: a member's own settings (time zone, default platform, reminders, mentions).
+
+`/me` alone shows them; each option changes only itself. A reminder time is a local time, so
+it needs the member's own time zone: the first time one is set without a zone, the member is
+asked for it and nothing is stored. Everything else works without one (weeks then follow the
+server's zone, and reminders 18:00 there), so `/me reminders:off` always works.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -11,6 +19,7 @@ from discord import app_commands
 from discord.app_commands import Transform
 from discord.ext import commands
 
+from bot.domain.errors import UserError
 from bot.domain.models import Platform
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
 from bot.errors import reply_ephemeral
@@ -25,18 +34,66 @@ REMINDERS = Choices("reminders", ON_OFF)
 MENTIONS = Choices("mentions", ON_OFF)
 REMINDER_TIME = ClockTimeOption("reminder_time")
 
+HOW_TO_CHANGE = (
+    "Change any one of them, leaving the rest as they are: `/me timezone:Europe/Berlin` "
+    "(start typing your city), `/me default_platform:Instagram`, `/me reminders:off`, "
+    "`/me reminder_time:19:00`, `/me mentions:on`."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What one `/me` asked to change; None leaves a setting as it is."""
+
+    timezone: ZoneInfo | None = None
+    default_platform: Platform | None = None
+    reminders: bool | None = None
+    reminder_time: dt.time | None = None
+    mentions: bool | None = None
+
+    def any(self) -> bool:
+        return any(value is not None for value in dataclasses.astuple(self))
+
+
+def apply(before: MemberSettings, changes: Changes) -> MemberSettings:
+    """The settings after `changes`; a UserError (nothing stored) if a reminder time would
+    have no time zone of the member's own to be read in."""
+    if changes.reminder_time is not None and (changes.timezone or before.timezone) is None:
+        raise UserError(
+            "Set your time zone first, so that "
+            f"{changes.reminder_time:%H:%M} is your own time: "
+            f"`/me timezone:Europe/Berlin reminder_time:{changes.reminder_time:%H:%M}` "
+            "(start typing your city to pick your zone). Nothing was changed."
+        )
+    given = {
+        field.name: value
+        for field in dataclasses.fields(changes)
+        if (value := getattr(changes, field.name)) is not None
+    }
+    return dataclasses.replace(before, **given)
+
 
 def summary(settings: MemberSettings, now: dt.datetime) -> str:
-    assert settings.timezone is not None
-    local = now.astimezone(settings.timezone)
     at = settings.reminder_time or DEFAULT_REMINDER_TIME
-    reminders = (
-        f"on, at **{at:%H:%M}** your time" if settings.reminders else "**off**: no reminder DMs"
-    )
+    if settings.timezone is None:
+        zone = (
+            "Time zone: **not set**, so your weeks and streaks follow the server's time zone "
+            "(UTC unless an admin chose one)."
+        )
+        where = "in the time zone of the server you first logged in"
+    else:
+        local = now.astimezone(settings.timezone)
+        zone = (
+            f"Time zone: **{settings.timezone.key}** (it is {local:%H:%M} there now). Your "
+            "weeks and streaks follow it."
+        )
+        where = "your time"
+    reminders = "**off**: no reminder DMs"
+    if settings.reminders:
+        reminders = f"on, at **{at:%H:%M}** {where}"
     return "\n".join(
         (
-            f"Time zone: **{settings.timezone.key}** (it is {local:%H:%M} there now). Your weeks "
-            "and streaks follow it.",
+            zone,
             f"Default platform: **{settings.default_platform.label}**.",
             f"Reminders: {reminders}.",
             f"Mentions: **{'allowed' if settings.mentions else 'not allowed'}**; NetGain never "
@@ -61,25 +118,27 @@ class Me(commands.Cog):
     async def me(
         self,
         interaction: discord.Interaction[NetGainBot],
-        timezone: Transform[ZoneInfo, TIMEZONE],
+        timezone: Transform[ZoneInfo, TIMEZONE] | None = None,
         default_platform: Transform[Platform, PLATFORM] | None = None,
         reminders: Transform[bool, REMINDERS] | None = None,
         reminder_time: Transform[dt.time, REMINDER_TIME] | None = None,
         mentions: Transform[bool, MENTIONS] | None = None,
     ) -> None:
+        changes = Changes(timezone, default_platform, reminders, reminder_time, mentions)
         before = await self.bot.storage.member_settings(interaction.user.id)
-        after = MemberSettings(
-            user_id=interaction.user.id,
-            timezone=timezone,
-            default_platform=default_platform or before.default_platform,
-            reminders=before.reminders if reminders is None else reminders,
-            reminder_time=reminder_time or before.reminder_time,
-            mentions=before.mentions if mentions is None else mentions,
-        )
         now = self.bot.now()
+        if not changes.any():
+            if before == MemberSettings(interaction.user.id):
+                heading = "Your settings are the defaults:"
+            else:
+                heading = "Your settings:"
+            text = f"{heading}\n{summary(before, now)}\n{HOW_TO_CHANGE}"
+            await reply_ephemeral(interaction, text)
+            return
+        after = apply(before, changes)
         await self.bot.storage.save_member_settings(after, now=now)
         self.bot.dispatch("netgain_member_settings_changed", after)
-        await reply_ephemeral(interaction, summary(after, now))
+        await reply_ephemeral(interaction, f"Saved.\n{summary(after, now)}")
 
 
 async def setup(bot: NetGainBot) -> None:

@@ -20,6 +20,7 @@ import aiosqlite
 
 from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
 from storage.base import Storage
+from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
@@ -41,17 +42,20 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
     @classmethod
     async def open(cls, path: Path) -> SQLiteStorage:
         """Open (creating if needed) the database file and apply pending migrations."""
+        migrations = load_migrations()
+        # Before anything writes to it: a file that is not NetGain's stays as it was.
+        await asyncio.to_thread(check_database_file, path, migrations)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
         try:
-            (mode,) = next(iter(await db.execute_fetchall("PRAGMA journal_mode = WAL")))
-            if str(mode).lower() != "wal":
+            mode = await switch_to_wal(db)
+            if mode.lower() != "wal":
                 log.warning("SQLite could not use WAL on %s (mode %s)", path, mode)
             await db.execute("PRAGMA foreign_keys = ON")
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             # FULL: a reading acknowledged to a member survives a power cut, not only a crash.
             await db.execute("PRAGMA synchronous = FULL")
-            version = await migrate(db, load_migrations())
+            version = await migrate(db, migrations)
         except BaseException:
             await db.close()
             raise

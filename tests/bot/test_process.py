@@ -3,41 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import os
+import json
 import signal
+import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = "MTA0NTY3ODkwMTIzNDU2Nzg5.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
-
-
-def environment(tmp_path: Path, **settings: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DISCORD_TOKEN", "DATABASE_URL", "DEV_GUILD_ID", "LOG_LEVEL"}
-    }
-    env["PYTHONPATH"] = str(ROOT)
-    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'netgain.db'}"
-    env.update(settings)
-    return env
-
-
-def netgain(tmp_path: Path, *args: str, **settings: str) -> subprocess.CompletedProcess[str]:
-    # Started from an empty folder, so no .env of the developer's is read.
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=environment(tmp_path, **settings),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.support.db import query
+from tests.support.process import ROOT, TOKEN, environment, netgain
 
 
 def test_netgain_run_without_a_token_stops_with_one_line(tmp_path: Path) -> None:
@@ -64,33 +43,145 @@ def test_the_console_script_is_installed_and_lists_its_commands() -> None:
     assert "sync" in done.stdout and "run" in done.stdout
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-async def test_a_signal_ends_the_process_within_seconds(tmp_path: Path, signum: int) -> None:
+class Served:
+    """NetGain serving a simulated Discord in a subprocess (tests/support/serve_simulated.py)."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        assert process.stdin and process.stdout and process.stderr
+        self.process = process
+        self.stdin, self.stdout, self.stderr = process.stdin, process.stdout, process.stderr
+        self.logs: list[str] = []
+
+    def send(self, label: str, command: str, **options: object) -> None:
+        self.stdin.write(json.dumps([label, command, options]).encode() + b"\n")
+
+    async def event(self) -> dict[str, Any]:
+        """The next thing that happened to a command sent (admitted, or answered)."""
+        line = await asyncio.wait_for(self.stdout.readline(), 10)
+        assert line, f"the process ended: {''.join(self.logs)}"
+        event: dict[str, Any] = json.loads(line)
+        return event
+
+    async def logged(self, text: str) -> None:
+        """Read the process's log until a line containing `text`."""
+        while True:
+            line = (await asyncio.wait_for(self.stderr.readline(), 10)).decode()
+            assert line, f"no log line with {text!r}: {''.join(self.logs)}"
+            self.logs.append(line)
+            if text in line:
+                return
+
+    async def exited(self, limit: float) -> int:
+        await asyncio.wait_for(self.process.wait(), limit)
+        self.logs.append((await self.stderr.read()).decode())
+        assert self.process.returncode is not None
+        return self.process.returncode
+
+
+@asynccontextmanager
+async def serving(tmp_path: Path) -> AsyncIterator[Served]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
         "tests.support.serve_simulated",
         cwd=ROOT,
         env=environment(tmp_path),
+        stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        assert process.stdout is not None and process.stderr is not None
-        assert await asyncio.wait_for(process.stdout.readline(), 30) == b"ready\n"
-        process.send_signal(signum)
-        await asyncio.wait_for(process.wait(), 5)
-        logs = (await process.stderr.read()).decode()
+        served = Served(process)
+        assert await asyncio.wait_for(served.stdout.readline(), 30) == b"ready\n"
+        yield served
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
-    assert process.returncode == 0, logs
-    assert "Shutting down" in logs
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+async def test_a_signal_ends_the_process_within_seconds(tmp_path: Path, signum: int) -> None:
+    async with serving(tmp_path) as served:
+        served.process.send_signal(signum)
+        assert await served.exited(5) == 0, served.logs
+    assert "Shutting down" in "".join(served.logs)
     # The database was closed cleanly: SQLite folds the WAL back in and removes it.
     database = tmp_path / "netgain.db"
     assert database.exists()
     assert not Path(f"{database}-wal").exists()
+
+
+async def test_sigterm_lets_commands_in_flight_finish_and_turns_new_ones_away(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "netgain.db"
+    async with serving(tmp_path) as served:
+        # Another process holds the write lock, so each /log waits for the database.
+        other = sqlite3.connect(database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        for n in range(3):
+            served.send(f"log{n}", "log", followers=1000 + n, following=100)
+        assert [await served.event() for _ in range(3)] == [
+            {"admitted": f"log{n}"} for n in range(3)
+        ]
+
+        loop = asyncio.get_running_loop()
+        signalled = loop.time()
+        served.process.send_signal(signal.SIGTERM)
+        await served.logged("Waiting for 3 interaction(s) in flight")
+        served.send("late", "log", followers=2000, following=100)
+        assert await served.event() == {
+            "reply": "late",
+            "content": "NetGain is restarting; try again in a moment.",
+            "embeds": [],
+            "ephemeral": True,
+        }
+
+        other.execute("ROLLBACK")
+        other.close()
+        replies = {event["reply"]: event for event in [await served.event() for _ in range(3)]}
+        assert sorted(replies) == ["log0", "log1", "log2"]
+        assert all(r["embeds"] == ["TikTok reading logged"] for r in replies.values()), replies
+        assert await served.exited(5) == 0, served.logs
+        assert loop.time() - signalled < 5
+    logs = "".join(served.logs)
+    assert "Session is closed" not in logs and "Traceback" not in logs, logs
+    # In that order: the commands, the scheduler, the connection, then the database.
+    assert logs.index("Waiting for 3") < logs.index("Scheduler has been shut down")
+    assert not Path(f"{database}-wal").exists()
+    assert query(database, "SELECT followers FROM readings ORDER BY followers") == [
+        (1000,),
+        (1001,),
+        (1002,),
+    ]
+
+
+@pytest.mark.slow
+async def test_sigterm_stops_waiting_for_a_stuck_command_after_five_seconds(
+    tmp_path: Path,
+) -> None:
+    database = tmp_path / "netgain.db"
+    async with serving(tmp_path) as served:
+        other = sqlite3.connect(database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # held until the process has gone
+        for n in range(2):
+            served.send(f"log{n}", "log", followers=1000 + n, following=100)
+        assert [await served.event() for _ in range(2)] == [
+            {"admitted": f"log{n}"} for n in range(2)
+        ]
+        loop = asyncio.get_running_loop()
+        signalled = loop.time()
+        served.process.send_signal(signal.SIGTERM)
+        assert await served.exited(10) == 0, served.logs
+        stopped_after = loop.time() - signalled
+        other.execute("ROLLBACK")
+        other.close()
+    logs = "".join(served.logs)
+    assert "Cancelling 2 interaction(s) still running" in logs
+    assert "Traceback" not in logs, logs
+    assert 5 <= stopped_after < 7, stopped_after
+    assert query(database, "SELECT count(*) FROM readings") == [(0,)]
 
 
 def test_an_unusable_database_stops_start_up_with_one_line(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import discord
 from simcord import Env
@@ -149,3 +150,68 @@ async def test_setup_reminders_summarises(simcord_env: Env) -> None:
     assert "haven't logged for **5 days**" in reply.response.content
     assert "**Thursdays**" in reply.response.content
     assert "Mentions: **on**" in reply.response.content
+
+
+ME_COLUMNS = "SELECT timezone, default_platform, reminders, reminder_time, mentions FROM members"
+
+
+async def test_me_alone_shows_the_defaults_and_how_to_change_them(
+    simcord_env: Env, db_path: Path
+) -> None:
+    server = Server(simcord_env)
+    reply = await server.alice.slash(server.general, "me")
+    assert reply.ephemeral
+    text = reply.response.content
+    assert text.startswith("Your settings are the defaults:")
+    assert "Time zone: **not set**" in text
+    assert "Default platform: **TikTok**" in text
+    assert "on, at **18:00** in the time zone of the server you first logged in" in text
+    assert "Mentions: **not allowed**" in text
+    assert "`/me reminders:off`" in text and "`/me timezone:Europe/Berlin`" in text
+    assert query(db_path, "SELECT count(*) FROM members") == [(0,)]
+
+
+async def test_me_reminders_off_works_without_a_time_zone(simcord_env: Env, db_path: Path) -> None:
+    # Every reminder DM tells members to type exactly this.
+    server = Server(simcord_env)
+    reply = await server.alice.slash(server.general, "me", reminders="off")
+    assert reply.ephemeral
+    assert "Reminders: **off**: no reminder DMs." in reply.response.content
+    assert query(db_path, ME_COLUMNS) == [(None, "tiktok", 0, None, 0)]
+    assert await simcord_env.bot.storage.reminder_times() == set()
+    shown = await server.alice.slash(server.general, "me")
+    assert shown.response.content.startswith("Your settings:")
+    assert "Reminders: **off**" in shown.response.content
+
+
+async def test_me_changes_only_what_is_given(simcord_env: Env, db_path: Path) -> None:
+    server = Server(simcord_env)
+    await server.alice.slash(
+        server.general, "me", timezone="Europe/Berlin", reminder_time="19:00", mentions="on"
+    )
+    await server.alice.slash(server.general, "me", default_platform="youtube")
+    await server.alice.slash(server.general, "me", reminders="off")
+    assert query(db_path, ME_COLUMNS) == [("Europe/Berlin", "youtube", 0, "19:00", 1)]
+    reply = await server.alice.slash(server.general, "me", reminders="on")
+    assert "on, at **19:00** your time" in reply.response.content
+    assert "Time zone: **Europe/Berlin**" in reply.response.content
+
+
+async def test_a_reminder_time_asks_for_the_time_zone_first(
+    simcord_env: Env, db_path: Path
+) -> None:
+    server = Server(simcord_env)
+    reply = await server.alice.slash(server.general, "me", reminder_time="19:00", mentions="on")
+    assert reply.ephemeral
+    assert reply.response.content == (
+        "Set your time zone first, so that 19:00 is your own time: "
+        "`/me timezone:Europe/Berlin reminder_time:19:00` "
+        "(start typing your city to pick your zone). Nothing was changed."
+    )
+    take_user_errors(simcord_env)
+    assert query(db_path, "SELECT count(*) FROM members") == [(0,)]
+    # Given together, or once the zone is known, the time is taken.
+    await server.alice.slash(server.general, "me", timezone="Asia/Tokyo")
+    reply = await server.alice.slash(server.general, "me", reminder_time="07:15")
+    assert "on, at **07:15** your time" in reply.response.content
+    assert await simcord_env.bot.storage.reminder_times() == {("Asia/Tokyo", "07:15")}

@@ -6,11 +6,27 @@ from typing import Any
 
 from simcord import Env, InteractionResult
 from simcord.actors import _dispatch_actor_interaction
+from simcord.backend.models import Interaction
 from simcord.enums import InteractionType
+from simcord.interactions import base_payload
 
 from bot.errors import user_message
 
 _OPTION_TYPES = {bool: 5, int: 4, float: 10, str: 3}
+
+
+def _slash_data(env: Env, actor: Any, name: str, options: dict[str, Any]) -> dict[str, Any]:
+    root = env.backend.find_command(name, actor.guild.id)
+    assert root is not None, f"/{name} was never synced"
+    return {
+        "id": root["id"],
+        "name": name,
+        "type": 1,
+        "options": [
+            {"name": key, "type": _OPTION_TYPES[type(value)], "value": value}
+            for key, value in options.items()
+        ],
+    }
 
 
 async def unchecked_slash(actor: Any, channel: Any, name: str, **options: Any) -> InteractionResult:
@@ -20,17 +36,7 @@ async def unchecked_slash(actor: Any, channel: Any, name: str, **options: Any) -
     trust that; this sends the values as given so the bot's own checks can be seen working.
     """
     env: Env = actor._env
-    root = env.backend.find_command(name, actor.guild.id)
-    assert root is not None, f"/{name} was never synced"
-    data = {
-        "id": root["id"],
-        "name": name,
-        "type": 1,
-        "options": [
-            {"name": key, "type": _OPTION_TYPES[type(value)], "value": value}
-            for key, value in options.items()
-        ],
-    }
+    data = _slash_data(env, actor, name, options)
     env._begin_operation("slash")
     try:
         return await _dispatch_actor_interaction(
@@ -38,6 +44,26 @@ async def unchecked_slash(actor: Any, channel: Any, name: str, **options: Any) -
         )
     finally:
         env._end_operation()
+
+
+def send_slash(actor: Any, channel: Any, name: str, **options: Any) -> Interaction:
+    """Send a slash command and return at once, without waiting for the bot to answer.
+
+    SimCord's own verbs wait until the bot is idle; a command the test keeps in flight (say,
+    behind a database lock another process holds) would never let them return. The record
+    SimCord keeps fills in as the bot answers.
+    """
+    env: Env = actor._env
+    record, payload = base_payload(
+        env.backend,
+        type=InteractionType.APPLICATION_COMMAND,
+        channel_id=channel.id,
+        guild_id=actor.guild.id,
+        user_id=actor.id,
+        data=_slash_data(env, actor, name, options),
+    )
+    env.backend.emit("INTERACTION_CREATE", payload)
+    return record
 
 
 def take_user_errors(env: Env) -> list[str]:

@@ -1,0 +1,66 @@
+"""Interactions in flight, so that a stop lets them finish instead of cutting their replies.
+
+Every slash command, autocomplete and button press passes `admit` first (from the command
+tree's and the views' `interaction_check`, inside the task that runs it). Once the bot starts
+closing, new ones are refused: answered "NetGain is restarting" while Discord can still be
+answered, rather than left to time out with "The application did not respond"; the ones
+already admitted get up to `limit` seconds (5) to finish before the connection closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import discord
+
+log = logging.getLogger(__name__)
+
+DRAIN_SECONDS = 5.0
+RESTARTING = "NetGain is restarting; try again in a moment."
+
+
+class InFlight:
+    def __init__(self, limit: float = DRAIN_SECONDS) -> None:
+        self.limit = limit
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.closing = False
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    async def admit(self, interaction: discord.Interaction[Any]) -> bool:
+        """True to go on; False once closing, after telling the member if still possible."""
+        if not self.closing:
+            task = asyncio.current_task()
+            if task is not None and task not in self._tasks:
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            return True
+        log.info("Refused interaction %s: restarting", interaction.id)
+        if interaction.client.is_closed() or interaction.response.is_done():
+            return False  # the connection is gone: nothing can answer it
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await interaction.response.send_message(RESTARTING, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("Could not tell a late interaction that NetGain is restarting")
+        return False
+
+    async def drain(self) -> None:
+        """Take no new interactions; wait up to `limit` seconds for the admitted ones, then
+        cancel what is left (a transaction cancelled half-way rolls back)."""
+        self.closing = True
+        running = {task for task in self._tasks if task is not asyncio.current_task()}
+        if not running:
+            return
+        log.info("Waiting for %d interaction(s) in flight (up to %g s)", len(running), self.limit)
+        _, late = await asyncio.wait(running, timeout=self.limit)
+        if late:
+            log.warning("Cancelling %d interaction(s) still running", len(late))
+            for task in late:
+                task.cancel()
+            await asyncio.wait(late, timeout=1)
