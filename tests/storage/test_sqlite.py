@@ -11,7 +11,8 @@ import pytest
 
 from bot.domain.errors import UserError
 from bot.domain.models import Period, Platform, ReadingDraft, Source
-from storage import Logged, NeedsConfirmation
+from bot.usecases import tracking
+from bot.usecases.tracking import Logged, NeedsConfirmation
 from storage.sqlite import SQLiteStorage
 from tests.support.db import count_rows, query
 
@@ -27,7 +28,7 @@ def draft(followers: int = 1200, following: int = 300, **changes: object) -> Rea
 
 
 async def logged(storage: SQLiteStorage, entry: ReadingDraft, now: datetime = NOW) -> Logged:
-    outcome = await storage.log_reading(entry, now=now)
+    outcome = await tracking.log_reading(storage, entry, now=now)
     assert isinstance(outcome, Logged)
     return outcome
 
@@ -45,7 +46,7 @@ async def test_first_reading_creates_the_member_and_is_committed(
     storage: SQLiteStorage, db_path: Path
 ) -> None:
     outcome = await logged(storage, draft(likes=5000, posts=40, note="launch week"))
-    # Another connection (another process, say) sees it as soon as log_reading returns.
+    # Another connection (another process, say) sees it as soon as it is logged.
     rows = query(
         db_path,
         "SELECT user_id, platform, taken_at, followers, following, source, likes, posts,"
@@ -90,12 +91,12 @@ async def test_an_implausible_jump_is_not_stored_until_confirmed(
     storage: SQLiteStorage, db_path: Path
 ) -> None:
     await logged(storage, draft(1000))
-    pending = await storage.log_reading(draft(12000), now=NOW + timedelta(hours=1))
+    pending = await tracking.log_reading(storage, draft(12000), now=NOW + timedelta(hours=1))
     assert isinstance(pending, NeedsConfirmation)
     assert pending.previous.followers == 1000
     assert count_rows(db_path, "readings") == 1
-    confirmed = await storage.log_reading(
-        draft(12000), now=NOW + timedelta(hours=1), confirmed=True
+    confirmed = await tracking.log_reading(
+        storage, draft(12000), now=NOW + timedelta(hours=1), confirmed=True
     )
     assert isinstance(confirmed, Logged)
     assert count_rows(db_path, "readings") == 2
@@ -117,16 +118,19 @@ async def test_backfill_is_stored_at_local_noon_next_to_its_neighbours(
     assert outcome.reading.taken_at == datetime(2026, 11, 12, 12, tzinfo=UTC)
     assert outcome.previous is not None
     assert outcome.previous.followers == 900
-    # The latest logged entry is the backfill, whatever day it was for.
-    latest = await storage.latest_entry(ALICE)
-    assert latest == outcome.reading
+    assert outcome.next is not None
+    assert outcome.next.followers == 1200
+    # /undo offers the newest reading by date, not the one logged last.
+    newest = await tracking.reading_to_undo(storage, ALICE)
+    assert newest is not None
+    assert newest.followers == 1200
 
 
 async def test_a_future_day_stores_nothing_and_leaves_the_connection_usable(
     storage: SQLiteStorage, db_path: Path
 ) -> None:
     with pytest.raises(UserError, match="in the future"):
-        await storage.log_reading(draft(day=date(2026, 11, 20)), now=NOW)
+        await tracking.log_reading(storage, draft(day=date(2026, 11, 20)), now=NOW)
     assert count_rows(db_path, "readings") == 0
     assert count_rows(db_path, "members") == 0
     await logged(storage, draft())
@@ -136,29 +140,34 @@ async def test_a_future_day_stores_nothing_and_leaves_the_connection_usable(
 async def test_history_shows_the_platform_the_member_logs(storage: SQLiteStorage) -> None:
     await logged(storage, draft(400, platform=Platform.INSTAGRAM), now=NOW - timedelta(days=60))
     await logged(storage, draft(500, platform=Platform.INSTAGRAM), now=NOW - timedelta(days=1))
-    found = await storage.history(
-        user_id=ALICE, guild_id=GUILD, platform=None, period=Period.WEEK, now=NOW
+    found = await tracking.history(
+        storage, user_id=ALICE, guild_id=GUILD, platform=None, period=Period.WEEK, now=NOW
     )
     assert found.platform is Platform.INSTAGRAM
     # The six-week glance reaches back to 2026-10-12: the 60-day-old reading comes along
     # as the one just before it.
     assert [r.followers for r in found.readings] == [400, 500]
-    tiktok = await storage.history(
-        user_id=ALICE, guild_id=GUILD, platform=Platform.TIKTOK, period=Period.WEEK, now=NOW
+    tiktok = await tracking.history(
+        storage,
+        user_id=ALICE,
+        guild_id=GUILD,
+        platform=Platform.TIKTOK,
+        period=Period.WEEK,
+        now=NOW,
     )
     assert tiktok.readings == []
 
 
 async def test_history_knows_where_a_member_logged(storage: SQLiteStorage) -> None:
     await logged(storage, draft())
-    here = await storage.history(
-        user_id=ALICE, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+    here = await tracking.history(
+        storage, user_id=ALICE, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
     )
-    elsewhere = await storage.history(
-        user_id=ALICE, guild_id=OTHER_GUILD, platform=None, period=Period.ALL, now=NOW
+    elsewhere = await tracking.history(
+        storage, user_id=ALICE, guild_id=OTHER_GUILD, platform=None, period=Period.ALL, now=NOW
     )
-    stranger = await storage.history(
-        user_id=BOB, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+    stranger = await tracking.history(
+        storage, user_id=BOB, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
     )
     assert here.profile.logged_here
     assert not elsewhere.profile.logged_here
@@ -175,7 +184,7 @@ async def test_delete_only_removes_the_members_own_reading(
     assert await storage.delete_reading(ALICE, outcome.reading.id)
     assert not await storage.delete_reading(ALICE, outcome.reading.id)
     assert count_rows(db_path, "readings") == 0
-    assert await storage.latest_entry(ALICE) is None
+    assert await tracking.reading_to_undo(storage, ALICE) is None
 
 
 async def test_state_round_trips(storage: SQLiteStorage) -> None:
@@ -202,8 +211,8 @@ async def test_two_processes_share_one_file(db_path: Path) -> None:
             *(logged(first, replace(draft(), user_id=i)) for i in range(10)),
             *(logged(second, replace(draft(), user_id=100 + i)) for i in range(10)),
         )
-        found = await second.history(
-            user_id=3, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+        found = await tracking.history(
+            second, user_id=3, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
         )
     finally:
         await first.close()
