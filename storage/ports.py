@@ -7,15 +7,21 @@ readings; every method is one transaction, in one trip to the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import MemberProfile, Platform, Reading, ReadingDraft
 
 RefusalT = TypeVar("RefusalT")
+
+# A write still waiting for the database after this long (another connection holds the
+# write lock) calls its `on_slow`, once, and keeps waiting: a command can then tell Discord
+# it will answer late, within its 3-second deadline.
+SLOW_WRITE = timedelta(seconds=2)
+OnSlow = Callable[[], Awaitable[None]]
 RefusalT_co = TypeVar("RefusalT_co", covariant=True)
 
 
@@ -84,7 +90,12 @@ class LogRules(Protocol[RefusalT_co]):
 
 class ReadingsPort(Protocol):
     async def log_reading(
-        self, draft: ReadingDraft, *, now: datetime, rules: LogRules[RefusalT]
+        self,
+        draft: ReadingDraft,
+        *,
+        now: datetime,
+        rules: LogRules[RefusalT],
+        on_slow: OnSlow | None = None,
     ) -> Stored | RefusalT:
         """Read around the new reading, check it, and store it: one transaction, committed
         (durably) when this returns `Stored`; nothing written when `rules` refuse."""
@@ -94,7 +105,9 @@ class ReadingsPort(Protocol):
         """The member's newest reading by date (taken_at), on any platform."""
         ...
 
-    async def delete_reading(self, user_id: int, reading_id: int) -> bool:
+    async def delete_reading(
+        self, user_id: int, reading_id: int, *, on_slow: OnSlow | None = None
+    ) -> bool:
         """Remove one of the member's readings; False if it was already gone."""
         ...
 

@@ -1,5 +1,6 @@
-"""SQLite for readings and member profiles: each public job is one transaction, run whole in
-a connection's worker thread (`storage.sqlite_thread.run_in_thread`).
+"""SQLite for readings and member profiles: each job runs whole in a connection's worker
+thread (`storage.sqlite_thread.run_in_thread`); the write jobs inside the transaction that
+`SQLiteStorage._write` opens and commits.
 
 Only SQL and row mapping: what to store, and whether, is the use case's (`LogRules`).
 """
@@ -126,60 +127,50 @@ def _surroundings(
 def log_reading(
     conn: sqlite3.Connection, draft: ReadingDraft, now: datetime, rules: LogRules[RefusalT]
 ) -> Stored | RefusalT:
-    """The whole of /log in one write transaction: read, let `rules` decide, write, commit."""
-    # IMMEDIATE takes the write lock up front: what is read cannot change before the write,
-    # and a writer never fails half-way on a lock upgrade while another process writes.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        found = _surroundings(
-            conn,
-            draft,
-            profile(conn, draft.user_id, draft.guild_id, platform_to_show=False),
-            rules,
-            now,
+    """The whole of /log in its write transaction: read, let `rules` decide, write."""
+    found = _surroundings(
+        conn,
+        draft,
+        profile(conn, draft.user_id, draft.guild_id, platform_to_show=False),
+        rules,
+        now,
+    )
+    refusal = rules.check(found)
+    if refusal is not None:
+        return refusal  # nothing written
+    member = found.profile
+    if not member.known:
+        conn.execute(
+            "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
+            (draft.user_id, DEFAULT_PLATFORM.value, ts(now)),
         )
-        refusal = rules.check(found)
-        if refusal is not None:
-            conn.execute("ROLLBACK")
-            return refusal
-        member = found.profile
-        if not member.known:
-            conn.execute(
-                "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
-                (draft.user_id, DEFAULT_PLATFORM.value, ts(now)),
-            )
-        renamed = draft.display_name is not None and draft.display_name != member.display_name
-        if draft.guild_id is not None and (not member.logged_here or renamed):
-            conn.execute(
-                "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
-                " VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-                " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
-                (draft.guild_id, draft.user_id, ts(now), draft.display_name),
-            )
-        row = conn.execute(
-            _INSERT,
-            (
-                draft.user_id,
-                found.placement.platform.value,
-                ts(found.placement.taken_at),
-                draft.followers,
-                draft.following,
-                draft.source.value,
-                draft.likes,
-                draft.posts,
-                draft.gained,
-                draft.lost,
-                draft.note,
-                draft.guild_id,
-                ts(now),
-            ),
-        ).fetchone()
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
+    renamed = draft.display_name is not None and draft.display_name != member.display_name
+    if draft.guild_id is not None and (not member.logged_here or renamed):
+        conn.execute(
+            "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
+            (draft.guild_id, draft.user_id, ts(now), draft.display_name),
+        )
+    row = conn.execute(
+        _INSERT,
+        (
+            draft.user_id,
+            found.placement.platform.value,
+            ts(found.placement.taken_at),
+            draft.followers,
+            draft.following,
+            draft.source.value,
+            draft.likes,
+            draft.posts,
+            draft.gained,
+            draft.lost,
+            draft.note,
+            draft.guild_id,
+            ts(now),
+        ),
+    ).fetchone()
     return Stored(reading=reading(row), found=found)
 
 
@@ -222,7 +213,6 @@ def newest_reading(conn: sqlite3.Connection, user_id: int) -> Reading | None:
 
 
 def delete_reading(conn: sqlite3.Connection, user_id: int, reading_id: int) -> bool:
-    # One statement: autocommit makes it its own transaction.
     return (
         conn.execute(
             "DELETE FROM readings WHERE id = ? AND user_id = ? RETURNING id", (reading_id, user_id)

@@ -9,7 +9,15 @@ from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import MemberProfile, Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import reading_instant, week_start
 from bot.domain.summaries import Window, history_since, window
-from storage.ports import LogRules, MembersPort, Placement, ReadingsPort, Stored, Surroundings
+from storage.ports import (
+    LogRules,
+    MembersPort,
+    OnSlow,
+    Placement,
+    ReadingsPort,
+    Stored,
+    Surroundings,
+)
 
 # The same reading logged again within this long is a repeat (a retry after a reply that
 # failed, a double tap), answered "already logged" rather than stored twice.
@@ -111,12 +119,18 @@ def _jumps(neighbour: Reading, draft: ReadingDraft) -> bool:
 
 
 async def log_reading(
-    readings: ReadingsPort, draft: ReadingDraft, *, now: datetime, confirmed: bool = False
+    readings: ReadingsPort,
+    draft: ReadingDraft,
+    *,
+    now: datetime,
+    confirmed: bool = False,
+    on_slow: OnSlow | None = None,
 ) -> Logged | NeedsConfirmation | AlreadyLogged:
     """Store a reading unless it needs confirming or repeats one just logged; committed
-    durably when this returns `Logged`. One trip to the database."""
+    durably when this returns `Logged`. One trip to the database, unless it has to wait
+    for the write lock (then `on_slow` runs once, after `storage.ports.SLOW_WRITE`)."""
     rules: LogRules[Refusal] = _Rules(draft=draft, now=now, confirmed=confirmed)
-    outcome = await readings.log_reading(draft, now=now, rules=rules)
+    outcome = await readings.log_reading(draft, now=now, rules=rules, on_slow=on_slow)
     if not isinstance(outcome, Stored):
         return outcome
     found, reading = outcome.found, outcome.reading
@@ -158,6 +172,6 @@ async def reading_to_undo(readings: ReadingsPort, user_id: int) -> Reading | Non
     return await readings.newest_reading(user_id)
 
 
-async def undo(readings: ReadingsPort, reading: Reading) -> bool:
+async def undo(readings: ReadingsPort, reading: Reading, *, on_slow: OnSlow | None = None) -> bool:
     """Remove the reading /undo showed; False if it was already gone."""
-    return await readings.delete_reading(reading.user_id, reading.id)
+    return await readings.delete_reading(reading.user_id, reading.id, on_slow=on_slow)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -42,28 +41,20 @@ log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction["NetGainBot"]
 FIRST_LOG_HINT = "Start with `/log followers 1200 following 300`."
-# A write still waiting after this long (for the database's write lock, say) defers the
-# interaction, so Discord's 3-second deadline is kept, and answers with a follow-up.
-DEFER_AFTER = 2.0
-
-T = TypeVar("T")
 
 
-async def in_time(
-    interaction: discord.Interaction[Any], work: Awaitable[T], *, thinking: bool = True
-) -> T:
-    """The result of `work`, deferring the interaction first if it takes over DEFER_AFTER.
+def defer_when_slow(
+    interaction: discord.Interaction[Any], *, thinking: bool = True
+) -> Callable[[], Awaitable[None]]:
+    """What a write calls when it is still waiting for the database after
+    `storage.ports.SLOW_WRITE` (2 s): defer, so Discord's 3-second deadline is kept, and
+    answer with a follow-up once the write is committed."""
 
-    The deadline is a timer on the event loop's clock, so it holds in production and under
-    a simulated clock alike. The work is never cancelled: a write that finishes late is
-    still committed before the member hears of it.
-    """
-    task = asyncio.ensure_future(work)
-    done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
-    if not done:
+    async def defer() -> None:
         log.info("Deferring %s: its write is waiting for the database", describe(interaction))
         await interaction.response.defer(thinking=thinking)
-    return await task
+
+    return defer
 
 
 async def answer(interaction: discord.Interaction[Any], **message: Any) -> None:
@@ -128,8 +119,8 @@ class Tracking(commands.Cog):
             note=note,
             display_name=interaction.user.display_name,
         )
-        outcome = await in_time(
-            interaction, tracking.log_reading(self.bot.storage, draft, now=self.bot.now())
+        outcome = await tracking.log_reading(
+            self.bot.storage, draft, now=self.bot.now(), on_slow=defer_when_slow(interaction)
         )
         if isinstance(outcome, Logged):
             await answer(interaction, embed=render.logged(outcome, interaction.user))
@@ -142,12 +133,12 @@ class Tracking(commands.Cog):
 
     async def _ask_to_confirm(self, interaction: Interaction, pending: NeedsConfirmation) -> None:
         async def store(press: discord.Interaction[Any]) -> None:
-            outcome = await in_time(
-                press,
-                tracking.log_reading(
-                    self.bot.storage, pending.draft, now=self.bot.now(), confirmed=True
-                ),
-                thinking=False,
+            outcome = await tracking.log_reading(
+                self.bot.storage,
+                pending.draft,
+                now=self.bot.now(),
+                confirmed=True,
+                on_slow=defer_when_slow(press, thinking=False),
             )
             if isinstance(outcome, AlreadyLogged):
                 await update(press, content=render.already_logged(outcome), embed=None, view=None)
@@ -272,6 +263,8 @@ class Tracking(commands.Cog):
         )
 
     async def _remove(self, press: discord.Interaction[Any], reading: Reading) -> None:
-        removed = await in_time(press, tracking.undo(self.bot.storage, reading), thinking=False)
+        removed = await tracking.undo(
+            self.bot.storage, reading, on_slow=defer_when_slow(press, thinking=False)
+        )
         text = render.removed_text(reading) if removed else "That reading was already removed."
         await update(press, content=text, embed=None, view=None)

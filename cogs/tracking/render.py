@@ -50,6 +50,8 @@ def add_counts(embed: discord.Embed, reading: Reading) -> None:
 def span_text(span: timedelta) -> str:
     """How far apart two readings are: '3 days', '5 hours', '2 weeks'."""
     minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
     for unit, size, below in (
         ("minute", 1, 60),
         ("hour", 60, 24 * 60),
@@ -58,7 +60,7 @@ def span_text(span: timedelta) -> str:
         ("month", 30 * 24 * 60, None),
     ):
         if below is None or minutes < below:
-            amount = max(minutes // size, 1) if unit == "minute" else minutes // size
+            amount = minutes // size
             return f"{amount} {unit}{'' if amount == 1 else 's'}"
     raise AssertionError("unreachable")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -14,7 +15,7 @@ from bot.domain.models import Period, Platform, ReadingDraft, Source
 from bot.usecases import tracking
 from bot.usecases.tracking import Logged, NeedsConfirmation
 from storage.sqlite import SQLiteStorage
-from tests.support.db import count_rows, query
+from tests.support.db import WriteLockHolder, count_rows, query
 
 NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)  # a Thursday
 ALICE, BOB, GUILD, OTHER_GUILD = 101, 202, 9001, 9002
@@ -232,3 +233,39 @@ async def test_close_stops_the_worker_thread(db_path: Path) -> None:
         await storage.close()
     worker.join(timeout=5)
     assert not worker.is_alive()
+
+
+async def test_writes_queued_behind_a_held_write_lock_each_report_that_they_are_slow(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    # Six /log at once while another connection holds the write lock: every one of them,
+    # not only the first, must hear in time that it waits, so each command can defer.
+    with WriteLockHolder(db_path) as holder:
+        reported: list[int] = []
+
+        def on_slow(user: int) -> Callable[[], Awaitable[None]]:
+            async def report() -> None:
+                reported.append(user)
+                if len(reported) == 6:
+                    holder.release.set()
+
+            return report
+
+        outcomes = await asyncio.gather(
+            *(
+                tracking.log_reading(
+                    storage, replace(draft(), user_id=user), now=NOW, on_slow=on_slow(user)
+                )
+                for user in range(6)
+            )
+        )
+    assert sorted(reported) == list(range(6))
+    assert all(isinstance(outcome, Logged) for outcome in outcomes)
+    assert count_rows(db_path, "readings") == 6
+
+
+async def test_a_write_that_never_waits_is_not_reported_slow(storage: SQLiteStorage) -> None:
+    async def never() -> None:
+        raise AssertionError("reported slow")
+
+    await tracking.log_reading(storage, draft(), now=NOW, on_slow=never)
