@@ -2,27 +2,24 @@
 
 Three connections per process, each with its own worker thread, all in autocommit mode:
 
-- the *writer*: readings are written by one job each, run whole in its thread
-  (`storage.sqlite_readings`), so the thread serialises them and no asyncio lock is held;
+- the *writer*: readings are written by one job each, run whole in its thread and committed
+  in groups (`storage.sqlite_writer`); the thread serialises them, so no asyncio lock is held;
 - the *reader*, read-only: /net, /history and /undo's look-up read a WAL snapshot through
   it and never wait for a writer, in this process or another;
 - the connection of the multi-statement transactions (settings, digests, reminders), where
   an asyncio lock keeps two commands from interleaving statements.
 
 WAL lets readers work while one connection writes; a writer waits its turn for the write
-lock (see `WRITE_WAIT`) instead of failing.
+lock (`storage.sqlite_writer.WRITE_WAIT`) instead of failing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
-from functools import partial
+from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -33,66 +30,19 @@ from bot.domain.models import Platform, Reading, ReadingDraft
 from storage import sqlite_readings as sql
 from storage.base import Storage
 from storage.migrate import load_migrations, migrate
-from storage.ports import SLOW_WRITE, LogRules, MemberReadings, OnSlow, Stored
+from storage.ports import LogRules, MemberReadings, OnSlow, Stored
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
 from storage.sqlite_settings import SQLiteSettings
 from storage.sqlite_thread import run_in_thread
+from storage.sqlite_writer import GroupWriter
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
-# How long a reading's write may wait for the write lock (held by another process, say).
-# Discord accepts follow-ups to an interaction for 15 minutes: after 10, the member still
-# hears back (the reply, or an apology) with time to spare. The command answers within
-# Discord's 3 seconds regardless, by deferring (cogs/tracking/cog.py).
-WRITE_WAIT = timedelta(minutes=10)
-# Once the caller was told its write is slow, how long each further trip waits for the lock.
-WRITE_SLICE = timedelta(seconds=1)
 READ_WAIT_MS = 2_000
 
-T = TypeVar("T")
 RefusalT = TypeVar("RefusalT")
-
-
-class _Busy:
-    """A write attempt that found the write lock held until its turning point."""
-
-
-_BUSY = _Busy()
-
-
-def _write_attempt(
-    job: Callable[[sqlite3.Connection], T],
-    asked: float,
-    slow_at: float | None,
-    give_up_at: float,
-    conn: sqlite3.Connection,
-) -> T | _Busy:
-    """One trip of `SQLiteStorage._write`, run in the writer's thread."""
-    waited = time.perf_counter() - asked
-    if slow_at is not None:
-        # Not reported yet: report by `slow_at`, or at once if queued past it already.
-        until = max(slow_at, waited)
-    else:
-        until = min(waited + WRITE_SLICE.total_seconds(), give_up_at)
-    conn.execute(f"PRAGMA busy_timeout = {max(int((until - waited) * 1000), 0)}")
-    try:
-        # IMMEDIATE takes the write lock up front: what the job reads cannot change before
-        # it writes, and it never fails half-way on a lock upgrade.
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode != sqlite3.SQLITE_BUSY or until >= give_up_at:
-            raise
-        return _BUSY
-    try:
-        result = job(conn)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    return result
 
 
 async def _open_reading_connections(
@@ -129,7 +79,7 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         self._db = db
         self.path = path
         self._lock = asyncio.Lock()
-        self._writer = writer
+        self._writes = GroupWriter(writer)
         self._reader = reader
 
     @classmethod
@@ -155,7 +105,7 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
 
     async def close(self) -> None:
         await self._reader.close()
-        await self._writer.close()
+        await self._writes.close()
         async with self._lock:
             await self._db.close()
 
@@ -174,33 +124,6 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
 
     # ---- readings: one trip to a database thread each --------------------------------------
 
-    async def _write(self, job: Callable[[sqlite3.Connection], T], on_slow: OnSlow | None) -> T:
-        """`job` in one write transaction in the writer's thread: one trip, when the write
-        lock is free.
-
-        While another connection holds the lock, each trip waits for it at most until the
-        next turning point (`SLOW_WRITE` after the call, then every `WRITE_SLICE`), so the
-        writer's thread is never held long and writes queued behind this one get their own
-        turn to report. After `SLOW_WRITE`, `on_slow` runs once; after `WRITE_WAIT`, the write
-        fails. Times are on the real monotonic clock, in the thread: SQLite waits in real
-        time whatever clock the event loop runs on.
-        """
-        asked = time.perf_counter()
-        slow_at = SLOW_WRITE.total_seconds()
-        give_up_at = WRITE_WAIT.total_seconds()
-        told = on_slow is None
-        while True:
-            result = await run_in_thread(
-                self._writer,
-                partial(_write_attempt, job, asked, slow_at if not told else None, give_up_at),
-            )
-            if not isinstance(result, _Busy):
-                return result
-            if not told:
-                told = True
-                assert on_slow is not None
-                await on_slow()
-
     async def log_reading(
         self,
         draft: ReadingDraft,
@@ -209,12 +132,14 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         rules: LogRules[RefusalT],
         on_slow: OnSlow | None = None,
     ) -> Stored | RefusalT:
-        return await self._write(lambda conn: sql.log_reading(conn, draft, now, rules), on_slow)
+        return await self._writes.write(
+            lambda conn: sql.log_reading(conn, draft, now, rules), on_slow
+        )
 
     async def delete_reading(
         self, user_id: int, reading_id: int, *, on_slow: OnSlow | None = None
     ) -> bool:
-        return await self._write(
+        return await self._writes.write(
             lambda conn: sql.delete_reading(conn, user_id, reading_id), on_slow
         )
 

@@ -269,3 +269,49 @@ async def test_a_write_that_never_waits_is_not_reported_slow(storage: SQLiteStor
         raise AssertionError("reported slow")
 
     await tracking.log_reading(storage, draft(), now=NOW, on_slow=never)
+
+
+async def test_writes_asked_together_commit_together_and_fail_alone(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    # Asked at once, these go to the writer's thread in one group, in one transaction.
+    outcomes = await asyncio.gather(
+        *(
+            tracking.log_reading(storage, replace(draft(1000 + user), user_id=user), now=NOW)
+            for user in range(3)
+        ),
+        tracking.log_reading(storage, draft(day=date(2026, 11, 20)), now=NOW),
+        tracking.log_reading(storage, replace(draft(), user_id=BOB), now=NOW),
+        tracking.log_reading(storage, replace(draft(), user_id=BOB), now=NOW),
+        return_exceptions=True,
+    )
+    # The future day fails alone; the same reading twice in one group is stored once.
+    assert [type(outcome).__name__ for outcome in outcomes] == [
+        "Logged",
+        "Logged",
+        "Logged",
+        "UserError",
+        "Logged",
+        "AlreadyLogged",
+    ]
+    assert count_rows(db_path, "readings") == 4
+    assert query(db_path, "SELECT count(*) FROM members WHERE user_id = ?", (ALICE,)) == [(0,)]
+
+
+async def test_a_log_is_one_trip_to_the_writers_thread(
+    storage: SQLiteStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await logged(storage, draft(1000), now=NOW - timedelta(days=8))
+    writer = storage._writes._db
+    trips = 0
+    queue = writer._execute
+
+    async def counted(fn: Callable[..., object], *args: object) -> object:
+        nonlocal trips
+        trips += 1
+        return await queue(fn, *args)
+
+    monkeypatch.setattr(writer, "_execute", counted)
+    await logged(storage, draft(1100, day=date(2026, 11, 12)))
+    await logged(storage, draft(1200))
+    assert trips == 2
