@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -14,6 +15,7 @@ from bot.domain.errors import UserError
 from bot.domain.models import Period, Platform, ReadingDraft, Source
 from bot.usecases import tracking
 from bot.usecases.tracking import Logged, NeedsConfirmation
+from storage import sqlite_writer
 from storage.sqlite import SQLiteStorage
 from tests.support.db import WriteLockHolder, count_rows, query
 
@@ -315,3 +317,24 @@ async def test_a_log_is_one_trip_to_the_writers_thread(
     await logged(storage, draft(1100, day=date(2026, 11, 12)))
     await logged(storage, draft(1200))
     assert trips == 2
+
+
+async def test_a_write_that_waits_too_long_fails_and_stores_nothing(
+    storage: SQLiteStorage, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Shortened from 2 s and 10 minutes so the real wait inside SQLite stays short.
+    monkeypatch.setattr(sqlite_writer, "SLOW_WRITE", timedelta(seconds=0.1))
+    monkeypatch.setattr(sqlite_writer, "WRITE_SLICE", timedelta(seconds=0.1))
+    monkeypatch.setattr(sqlite_writer, "WRITE_WAIT", timedelta(seconds=0.3))
+    reported = 0
+
+    async def on_slow() -> None:
+        nonlocal reported
+        reported += 1
+
+    with WriteLockHolder(db_path), pytest.raises(sqlite3.OperationalError, match="locked"):
+        await tracking.log_reading(storage, draft(), now=NOW, on_slow=on_slow)
+    assert reported == 1
+    assert count_rows(db_path, "readings") == 0
+    # The writer is free again once the lock is.
+    await logged(storage, draft())
