@@ -22,7 +22,7 @@ class ReleaseOnDeferral(logging.Handler):
         self.readings_at_deferral: int | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.getMessage().startswith("Deferring /log"):
+        if record.getMessage().startswith("Deferring "):
             self.readings_at_deferral = count_rows(self.db_path, "readings")
             self.holder.release.set()
 
@@ -92,3 +92,23 @@ async def test_a_slow_write_defers_then_follows_up_once_committed(
     assert embed.title == "TikTok reading logged"
     assert "+100 followers" in embed.fields[3].value
     assert world.readings() == 2
+
+
+async def test_a_slow_undo_defers_the_press_then_edits_the_message(
+    world: World, deferral_log: logging.Logger
+) -> None:
+    await world.alice.slash(world.channel, "log", followers=1000, following=300)
+    prompt = await world.alice.slash(world.channel, "undo")
+    with WriteLockHolder(world.db_path) as holder:
+        release = ReleaseOnDeferral(holder, world.db_path)
+        deferral_log.addHandler(release)
+        try:
+            await world.alice.click(prompt.response.message, label="Remove it")
+        finally:
+            deferral_log.removeHandler(release)
+
+    assert release.readings_at_deferral == 1
+    assert world.readings() == 0
+    message = prompt.response
+    assert message.content.startswith("Removed your TikTok reading of 1,000 followers")
+    assert message.components == []

@@ -43,6 +43,11 @@ async def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(
     db = storage._db
     assert list(await db.execute_fetchall("PRAGMA foreign_keys")) == [(1,)]
     assert list(await db.execute_fetchall("PRAGMA busy_timeout")) == [(5000,)]
+    # Readings: written durably (FULL), read through a connection that cannot write.
+    writer, reader = storage._writes._db, storage._reader
+    assert list(await writer.execute_fetchall("PRAGMA synchronous")) == [(2,)]
+    assert list(await writer.execute_fetchall("PRAGMA foreign_keys")) == [(1,)]
+    assert list(await reader.execute_fetchall("PRAGMA query_only")) == [(1,)]
 
 
 async def test_first_reading_creates_the_member_and_is_committed(
