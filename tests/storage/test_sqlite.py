@@ -343,3 +343,15 @@ async def test_a_write_that_waits_too_long_fails_and_stores_nothing(
     assert count_rows(db_path, "readings") == 0
     # The writer is free again once the lock is.
     await logged(storage, draft())
+
+
+async def test_one_trip_brings_every_reading_the_reply_may_need(storage: SQLiteStorage) -> None:
+    # NOW is Thursday 2026-11-19; this week began Monday 2026-11-16 00:00 UTC.
+    for days_ago, followers in ((20, 800), (6, 900), (5, 950), (2, 1000), (1, 1050)):
+        await logged(storage, draft(followers), now=NOW - timedelta(days=days_ago))
+    outcome = await logged(storage, draft(870, day=date(2026, 11, 1)))
+    # Before and after it by date, the last at or before the week's start and the first
+    # after it, the latest; and the new reading itself.
+    assert [r.followers for r in outcome.nearby] == [800, 870, 900, 950, 1000, 1050]
+    assert outcome.previous is not None and outcome.previous.followers == 800
+    assert outcome.next is not None and outcome.next.followers == 900
