@@ -31,6 +31,7 @@ from discord import app_commands
 from bot.client import NetGainBot, intents
 from bot.domain.models import ReadingDraft
 from bot.settings import Settings
+from bot.usecases import tracking
 from storage.sqlite import SQLiteStorage
 
 
@@ -100,7 +101,7 @@ async def transaction_only(iterations: int, folder: Path) -> list[float]:
                 user_id=i % 20, guild_id=1, platform=None, followers=1200 + i, following=300
             )
             started = time.perf_counter()
-            await storage.log_reading(draft, now=now + timedelta(minutes=i))
+            await tracking.log_reading(storage, draft, now=now + timedelta(minutes=i))
             samples.append(time.perf_counter() - started)
     finally:
         await storage.close()

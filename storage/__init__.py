@@ -1,15 +1,15 @@
-"""Storage: the only package with SQL in it. Cogs see the `Storage` interface alone."""
+"""Storage: the only package with SQL in it, behind the ports in `storage.ports`."""
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any
 
-from storage.base import History, Logged, NeedsConfirmation, Storage
+from storage.base import Storage
 from storage.migrate import StorageError
 from storage.url import parse_database_url
 
-__all__ = ["History", "Logged", "NeedsConfirmation", "Storage", "StorageError", "open_storage"]
+__all__ = ["Storage", "StorageError", "open_storage"]
 
 
 async def open_storage(database_url: str) -> Storage[Any]:

@@ -30,6 +30,12 @@ def test_log_reply_benchmark_runs(tmp_path: Path) -> None:
     assert "NetGain /log" in out
 
 
+def test_log_load_benchmark_runs(tmp_path: Path) -> None:
+    out = run_bench("log_load.py", "--requests", "20", "--members", "4", "--dir", str(tmp_path))
+    assert "ratio NetGain / bare" in out
+    assert "requests/s" in out
+
+
 def test_digest_benchmark_runs(tmp_path: Path) -> None:
     out = run_bench(
         "digest.py",

@@ -1,8 +1,10 @@
-"""/log, /net, /history and /undo: parse the options, call storage and the domain, render."""
+"""/log, /net, /history and /undo: parse the options, call the use cases, render."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -15,6 +17,9 @@ from bot.domain.models import Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import period_bounds
 from bot.domain.rules import growth_over
 from bot.domain.summaries import summarize
+from bot.errors import describe
+from bot.usecases import tracking
+from bot.usecases.tracking import AlreadyLogged, History, Logged, NeedsConfirmation
 from bot.views import ConfirmView
 from cogs.tracking import render
 from cogs.tracking.options import (
@@ -29,13 +34,44 @@ from cogs.tracking.options import (
     PLATFORM,
     POSTS,
 )
-from storage import History, Logged, NeedsConfirmation
 
 if TYPE_CHECKING:
     from bot.client import NetGainBot
 
+log = logging.getLogger(__name__)
+
 Interaction = discord.Interaction["NetGainBot"]
 FIRST_LOG_HINT = "Start with `/log followers 1200 following 300`."
+
+
+def defer_when_slow(
+    interaction: discord.Interaction[Any], *, thinking: bool = True
+) -> Callable[[], Awaitable[None]]:
+    """What a write calls when it is still waiting for the database after
+    `storage.ports.SLOW_WRITE` (2 s): defer, so Discord's 3-second deadline is kept, and
+    answer with a follow-up once the write is committed."""
+
+    async def defer() -> None:
+        log.info("Deferring %s: its write is waiting for the database", describe(interaction))
+        await interaction.response.defer(thinking=thinking)
+
+    return defer
+
+
+async def answer(interaction: discord.Interaction[Any], **message: Any) -> None:
+    """Reply, or follow up when the interaction was deferred."""
+    if interaction.response.is_done():
+        await interaction.followup.send(**message)
+    else:
+        await interaction.response.send_message(**message)
+
+
+async def update(interaction: discord.Interaction[Any], **message: Any) -> None:
+    """Edit the message a button is on, whether the press was deferred or not."""
+    if interaction.response.is_done():
+        await interaction.edit_original_response(**message)
+    else:
+        await interaction.response.edit_message(**message)
 
 
 class Tracking(commands.Cog):
@@ -84,23 +120,32 @@ class Tracking(commands.Cog):
             note=note,
             display_name=interaction.user.display_name,
         )
-        outcome = await self.bot.storage.log_reading(draft, now=self.bot.now())
+        outcome = await tracking.log_reading(
+            self.bot.storage, draft, now=self.bot.now(), on_slow=defer_when_slow(interaction)
+        )
         if isinstance(outcome, Logged):
-            await interaction.response.send_message(embed=render.logged(outcome, interaction.user))
+            await answer(interaction, embed=render.logged(outcome, interaction.user))
             if outcome.new_member:
                 self.bot.dispatch("netgain_member_joined", interaction.user.id)
-            return
-        await self._ask_to_confirm(interaction, outcome)
+        elif isinstance(outcome, AlreadyLogged):
+            await answer(interaction, content=render.already_logged(outcome), ephemeral=True)
+        else:
+            await self._ask_to_confirm(interaction, outcome)
 
     async def _ask_to_confirm(self, interaction: Interaction, pending: NeedsConfirmation) -> None:
         async def store(press: discord.Interaction[Any]) -> None:
-            outcome = await self.bot.storage.log_reading(
-                pending.draft, now=self.bot.now(), confirmed=True
+            outcome = await tracking.log_reading(
+                self.bot.storage,
+                pending.draft,
+                now=self.bot.now(),
+                confirmed=True,
+                on_slow=defer_when_slow(press, thinking=False),
             )
+            if isinstance(outcome, AlreadyLogged):
+                await update(press, content=render.already_logged(outcome), embed=None, view=None)
+                return
             assert isinstance(outcome, Logged)
-            await press.response.edit_message(
-                content=None, embed=render.logged(outcome, press.user), view=None
-            )
+            await update(press, content=None, embed=render.logged(outcome, press.user), view=None)
 
         view = ConfirmView(
             interaction.user,
@@ -109,9 +154,7 @@ class Tracking(commands.Cog):
             cancelled="Cancelled: nothing was stored. Log again with the right numbers.",
             expired="No answer, so nothing was stored. Log again when you're ready.",
         )
-        await interaction.response.send_message(
-            embed=render.jump_prompt(pending, interaction.user), view=view
-        )
+        await answer(interaction, embed=render.jump_prompt(pending, interaction.user), view=view)
 
     # ---- /net and /history -----------------------------------------------------------------
 
@@ -124,7 +167,8 @@ class Tracking(commands.Cog):
     ) -> tuple[discord.abc.User, History]:
         """The member's readings, if this server may see them; else a UserError saying why."""
         target = member or interaction.user
-        found = await self.bot.storage.history(
+        found = await tracking.history(
+            self.bot.storage,
             user_id=target.id,
             guild_id=interaction.guild_id,
             platform=platform,
@@ -201,7 +245,7 @@ class Tracking(commands.Cog):
     @app_commands.command(name="undo", description="Remove your latest reading, after showing it")
     @app_commands.guild_only()
     async def undo(self, interaction: Interaction) -> None:
-        reading = await self.bot.storage.latest_entry(interaction.user.id)
+        reading = await tracking.reading_to_undo(self.bot.storage, interaction.user.id)
         if reading is None:
             raise UserError(f"You have no readings to undo. {FIRST_LOG_HINT}")
 
@@ -222,6 +266,8 @@ class Tracking(commands.Cog):
         )
 
     async def _remove(self, press: discord.Interaction[Any], reading: Reading) -> None:
-        removed = await self.bot.storage.delete_reading(reading.user_id, reading.id)
+        removed = await tracking.undo(
+            self.bot.storage, reading, on_slow=defer_when_slow(press, thinking=False)
+        )
         text = render.removed_text(reading) if removed else "That reading was already removed."
-        await press.response.edit_message(content=text, embed=None, view=None)
+        await update(press, content=text, embed=None, view=None)

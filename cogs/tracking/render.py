@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import discord
@@ -12,7 +12,7 @@ from bot import format as fmt
 from bot.domain.models import Period, Platform, Reading, Source
 from bot.domain.rules import Change, Measured, Missing
 from bot.domain.summaries import NetSummary, WeekGlance
-from storage import Logged, NeedsConfirmation
+from bot.usecases.tracking import AlreadyLogged, Logged, NeedsConfirmation
 
 GREEN = discord.Colour(0x2ECC71)
 AMBER = discord.Colour(0xF1C40F)
@@ -49,14 +49,40 @@ def add_counts(embed: discord.Embed, reading: Reading) -> None:
     )
 
 
-def change_text(previous: Reading | None, reading: Reading) -> str:
+def span_text(span: timedelta) -> str:
+    """How far apart two readings are: '3 days', '5 hours', '2 weeks'."""
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    for unit, size, below in (
+        ("minute", 1, 60),
+        ("hour", 60, 24 * 60),
+        ("day", 24 * 60, 14 * 24 * 60),
+        ("week", 7 * 24 * 60, 9 * 7 * 24 * 60),
+        ("month", 30 * 24 * 60, None),
+    ):
+        if below is None or minutes < below:
+            amount = minutes // size
+            return f"{amount} {unit}{'' if amount == 1 else 's'}"
+    raise AssertionError("unreachable")
+
+
+def change_text(previous: Reading | None, reading: Reading, later: Reading | None = None) -> str:
+    """The change from the reading before this one by date, however far back it was logged."""
     if previous is None:
+        if later is not None:
+            return (
+                f"Your earliest {reading.platform.label} reading so far: the next one is "
+                f"{span_text(later.taken_at - reading.taken_at)} after it "
+                f"({fmt.timestamp(later.taken_at, 'f')})."
+            )
         return f"First {reading.platform.label} reading. Log again to see your growth."
     return (
         f"{fmt.signed_plural(reading.followers - previous.followers, 'follower')} · "
         f"{fmt.signed(reading.following - previous.following)} following · "
         f"net {fmt.signed(reading.net - previous.net)}\n"
-        f"previous reading {fmt.timestamp(previous.taken_at, 'R')}"
+        f"previous reading {fmt.timestamp(previous.taken_at, 'f')}, "
+        f"{span_text(reading.taken_at - previous.taken_at)} before this one"
     )
 
 
@@ -127,7 +153,7 @@ def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
     add_counts(embed, reading)
     embed.add_field(
         name="Change since previous reading",
-        value=change_text(outcome.previous, reading),
+        value=change_text(outcome.previous, reading, outcome.next),
         inline=False,
     )
     embed.add_field(
@@ -153,10 +179,21 @@ def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord
     previous = pending.previous
     draft = pending.draft
     embed = _member_embed(f"Check this {pending.platform.label} reading", member, AMBER)
+    # Against the reading after it by date, the change reads from this one to that one.
+    first, then = (draft, previous) if pending.later else (previous, draft)
+    where = "before" if pending.later else "since"
+    changes = [
+        f"**{fmt.count(first.followers)} → {fmt.count(then.followers)}** followers "
+        f"({fmt.signed(then.followers - first.followers)})"
+    ]
+    if first.following != then.following:
+        changes.append(
+            f"**{fmt.count(first.following)} → {fmt.count(then.following)}** following "
+            f"({fmt.signed(then.following - first.following)})"
+        )
     embed.description = (
-        f"**{fmt.count(previous.followers)} → {fmt.count(draft.followers)}** followers "
-        f"({fmt.signed(draft.followers - previous.followers)}) since your reading "
-        f"{fmt.timestamp(previous.taken_at, 'R')}. A jump this big is usually a typo.\n"
+        f"{' · '.join(changes)} {where} your reading {fmt.timestamp(previous.taken_at, 'R')}. "
+        "A jump this big is usually a typo.\n"
         "Press **Confirm** to store it as typed, or **Cancel** and log again."
     )
     embed.add_field(name="Followers", value=fmt.count(draft.followers))
@@ -290,5 +327,16 @@ def undo_prompt(reading: Reading) -> discord.Embed:
 def removed_text(reading: Reading) -> str:
     return (
         f"Removed your {reading.platform.label} reading of {fmt.count(reading.followers)} "
-        f"followers from {fmt.timestamp(reading.taken_at, 'f')}."
+        f"followers · {fmt.count(reading.following)} following "
+        f"from {fmt.timestamp(reading.taken_at, 'f')}."
+    )
+
+
+def already_logged(outcome: AlreadyLogged) -> str:
+    reading = outcome.reading
+    return (
+        f"Already logged {fmt.timestamp(outcome.logged_at, 'R')}: your {reading.platform.label} "
+        f"reading of {fmt.count(reading.followers)} followers · "
+        f"{fmt.count(reading.following)} following ({fmt.timestamp(reading.taken_at, 'f')}). "
+        "It is stored once; `/undo` removes it if it was a mistake."
     )

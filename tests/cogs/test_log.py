@@ -33,7 +33,7 @@ async def test_log_followers_1200_following_300(world: World) -> None:
     ]
 
 
-async def test_reply_shows_change_since_previous_with_a_relative_timestamp(world: World) -> None:
+async def test_reply_shows_change_since_previous_and_the_time_between_them(world: World) -> None:
     first = world.env.now()
     await world.alice.slash(world.channel, "log", followers=1000, following=300)
     await world.env.advance_time(DAY)
@@ -41,7 +41,7 @@ async def test_reply_shows_change_since_previous_with_a_relative_timestamp(world
 
     change = fields(result)["Change since previous reading"]
     assert "+100 followers · +10 following · net +90" in change
-    assert f"<t:{int(first.timestamp())}:R>" in change
+    assert f"previous reading <t:{int(first.timestamp())}:f>, 1 day before this one" in change
 
 
 async def test_week_to_date_growth(world: World) -> None:

@@ -244,6 +244,7 @@ async def test_a_250_member_digest_is_split_within_discords_limits(
     simcord_env: Env, clock: SimulatedTime, storage: SQLiteStorage
 ) -> None:
     from bot.domain.models import ReadingDraft
+    from bot.usecases import tracking
 
     server = Server(simcord_env)
     await server.setup_digest()
@@ -251,7 +252,8 @@ async def test_a_250_member_digest_is_split_within_discords_limits(
     start = simcord_env.now()
     for user in range(1, 251):
         for day, followers in ((0, 1000 + user), (2, 1000 + user * 3)):
-            await storage.log_reading(
+            await tracking.log_reading(
+                storage,
                 ReadingDraft(
                     user_id=user,
                     guild_id=server.guild.id,

@@ -10,6 +10,7 @@ import aiosqlite
 import pytest
 
 from bot.domain.models import Period, Platform
+from bot.usecases import tracking
 from storage.migrate import (
     SQLITE_MIGRATIONS,
     MigrationError,
@@ -71,8 +72,8 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
     await build_at_version(db_path, version)
     storage = await SQLiteStorage.open(db_path)
     try:
-        history = await storage.history(
-            user_id=7, guild_id=99, platform=None, period=Period.ALL, now=NOW
+        history = await tracking.history(
+            storage, user_id=7, guild_id=99, platform=None, period=Period.ALL, now=NOW
         )
     finally:
         await storage.close()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.models import Platform, ReadingDraft
 from bot.domain.schedule import EmptyWeek, GuildSettings
-from storage import Logged
+from bot.usecases.tracking import Logged, log_reading
 from storage.schedules import MemberSettings, RunState
 from storage.sqlite import SQLiteStorage
 from tests.support.db import query
@@ -38,7 +38,7 @@ async def log(
         following=10,
         display_name=name,
     )
-    assert isinstance(await storage.log_reading(draft, now=when, confirmed=True), Logged)
+    assert isinstance(await log_reading(storage, draft, now=when, confirmed=True), Logged)
 
 
 async def test_settings_have_defaults_and_round_trip(storage: SQLiteStorage) -> None:
@@ -166,7 +166,8 @@ async def test_readings_use_the_servers_time_zone_until_the_member_sets_one(
     storage: SQLiteStorage,
 ) -> None:
     await storage.save_guild_settings(GuildSettings(GUILD, timezone=BERLIN), now=NOW)
-    outcome = await storage.log_reading(
+    outcome = await log_reading(
+        storage,
         ReadingDraft(user_id=1, guild_id=GUILD, platform=None, followers=1, following=1),
         now=datetime(2026, 11, 15, 23, 30, tzinfo=UTC),  # already Monday in Berlin
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -12,9 +14,11 @@ import pytest
 from bot.domain.errors import UserError
 from bot.domain.models import Period, Platform, ReadingDraft, Source
 from bot.domain.rules import Change
-from storage import Logged, NeedsConfirmation
+from bot.usecases import tracking
+from bot.usecases.tracking import Logged, NeedsConfirmation
+from storage import sqlite_writer
 from storage.sqlite import SQLiteStorage
-from tests.support.db import count_rows, query
+from tests.support.db import WriteLockHolder, count_rows, query
 
 NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)  # a Thursday
 ALICE, BOB, GUILD, OTHER_GUILD = 101, 202, 9001, 9002
@@ -28,7 +32,7 @@ def draft(followers: int = 1200, following: int = 300, **changes: object) -> Rea
 
 
 async def logged(storage: SQLiteStorage, entry: ReadingDraft, now: datetime = NOW) -> Logged:
-    outcome = await storage.log_reading(entry, now=now)
+    outcome = await tracking.log_reading(storage, entry, now=now)
     assert isinstance(outcome, Logged)
     return outcome
 
@@ -40,13 +44,18 @@ async def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(
     db = storage._db
     assert list(await db.execute_fetchall("PRAGMA foreign_keys")) == [(1,)]
     assert list(await db.execute_fetchall("PRAGMA busy_timeout")) == [(5000,)]
+    # Readings: written durably (FULL), read through a connection that cannot write.
+    writer, reader = storage._writes._db, storage._reader
+    assert list(await writer.execute_fetchall("PRAGMA synchronous")) == [(2,)]
+    assert list(await writer.execute_fetchall("PRAGMA foreign_keys")) == [(1,)]
+    assert list(await reader.execute_fetchall("PRAGMA query_only")) == [(1,)]
 
 
 async def test_first_reading_creates_the_member_and_is_committed(
     storage: SQLiteStorage, db_path: Path
 ) -> None:
     outcome = await logged(storage, draft(likes=5000, posts=40, note="launch week"))
-    # Another connection (another process, say) sees it as soon as log_reading returns.
+    # Another connection (another process, say) sees it as soon as it is logged.
     rows = query(
         db_path,
         "SELECT user_id, platform, taken_at, followers, following, source, likes, posts,"
@@ -91,12 +100,12 @@ async def test_an_implausible_jump_is_not_stored_until_confirmed(
     storage: SQLiteStorage, db_path: Path
 ) -> None:
     await logged(storage, draft(1000))
-    pending = await storage.log_reading(draft(12000), now=NOW + timedelta(hours=1))
+    pending = await tracking.log_reading(storage, draft(12000), now=NOW + timedelta(hours=1))
     assert isinstance(pending, NeedsConfirmation)
     assert pending.previous.followers == 1000
     assert count_rows(db_path, "readings") == 1
-    confirmed = await storage.log_reading(
-        draft(12000), now=NOW + timedelta(hours=1), confirmed=True
+    confirmed = await tracking.log_reading(
+        storage, draft(12000), now=NOW + timedelta(hours=1), confirmed=True
     )
     assert isinstance(confirmed, Logged)
     assert count_rows(db_path, "readings") == 2
@@ -118,16 +127,19 @@ async def test_backfill_is_stored_at_local_noon_next_to_its_neighbours(
     assert outcome.reading.taken_at == datetime(2026, 11, 12, 12, tzinfo=UTC)
     assert outcome.previous is not None
     assert outcome.previous.followers == 900
-    # The latest logged entry is the backfill, whatever day it was for.
-    latest = await storage.latest_entry(ALICE)
-    assert latest == outcome.reading
+    assert outcome.next is not None
+    assert outcome.next.followers == 1200
+    # /undo offers the newest reading by date, not the one logged last.
+    newest = await tracking.reading_to_undo(storage, ALICE)
+    assert newest is not None
+    assert newest.followers == 1200
 
 
 async def test_a_future_day_stores_nothing_and_leaves_the_connection_usable(
     storage: SQLiteStorage, db_path: Path
 ) -> None:
     with pytest.raises(UserError, match="in the future"):
-        await storage.log_reading(draft(day=date(2026, 11, 20)), now=NOW)
+        await tracking.log_reading(storage, draft(day=date(2026, 11, 20)), now=NOW)
     assert count_rows(db_path, "readings") == 0
     assert count_rows(db_path, "members") == 0
     await logged(storage, draft())
@@ -137,29 +149,34 @@ async def test_a_future_day_stores_nothing_and_leaves_the_connection_usable(
 async def test_history_shows_the_platform_the_member_logs(storage: SQLiteStorage) -> None:
     await logged(storage, draft(400, platform=Platform.INSTAGRAM), now=NOW - timedelta(days=60))
     await logged(storage, draft(500, platform=Platform.INSTAGRAM), now=NOW - timedelta(days=1))
-    found = await storage.history(
-        user_id=ALICE, guild_id=GUILD, platform=None, period=Period.WEEK, now=NOW
+    found = await tracking.history(
+        storage, user_id=ALICE, guild_id=GUILD, platform=None, period=Period.WEEK, now=NOW
     )
     assert found.platform is Platform.INSTAGRAM
     # The six-week glance reaches back to 2026-10-12: the 60-day-old reading comes along
     # as the one just before it.
     assert [r.followers for r in found.readings] == [400, 500]
-    tiktok = await storage.history(
-        user_id=ALICE, guild_id=GUILD, platform=Platform.TIKTOK, period=Period.WEEK, now=NOW
+    tiktok = await tracking.history(
+        storage,
+        user_id=ALICE,
+        guild_id=GUILD,
+        platform=Platform.TIKTOK,
+        period=Period.WEEK,
+        now=NOW,
     )
     assert tiktok.readings == []
 
 
 async def test_history_knows_where_a_member_logged(storage: SQLiteStorage) -> None:
     await logged(storage, draft())
-    here = await storage.history(
-        user_id=ALICE, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+    here = await tracking.history(
+        storage, user_id=ALICE, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
     )
-    elsewhere = await storage.history(
-        user_id=ALICE, guild_id=OTHER_GUILD, platform=None, period=Period.ALL, now=NOW
+    elsewhere = await tracking.history(
+        storage, user_id=ALICE, guild_id=OTHER_GUILD, platform=None, period=Period.ALL, now=NOW
     )
-    stranger = await storage.history(
-        user_id=BOB, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+    stranger = await tracking.history(
+        storage, user_id=BOB, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
     )
     assert here.profile.logged_here
     assert not elsewhere.profile.logged_here
@@ -176,7 +193,7 @@ async def test_delete_only_removes_the_members_own_reading(
     assert await storage.delete_reading(ALICE, outcome.reading.id)
     assert not await storage.delete_reading(ALICE, outcome.reading.id)
     assert count_rows(db_path, "readings") == 0
-    assert await storage.latest_entry(ALICE) is None
+    assert await tracking.reading_to_undo(storage, ALICE) is None
 
 
 async def test_state_round_trips(storage: SQLiteStorage) -> None:
@@ -203,8 +220,8 @@ async def test_two_processes_share_one_file(db_path: Path) -> None:
             *(logged(first, replace(draft(), user_id=i)) for i in range(10)),
             *(logged(second, replace(draft(), user_id=100 + i)) for i in range(10)),
         )
-        found = await second.history(
-            user_id=3, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
+        found = await tracking.history(
+            second, user_id=3, guild_id=GUILD, platform=None, period=Period.ALL, now=NOW
         )
     finally:
         await first.close()
@@ -224,3 +241,118 @@ async def test_close_stops_the_worker_thread(db_path: Path) -> None:
         await storage.close()
     worker.join(timeout=5)
     assert not worker.is_alive()
+
+
+async def test_writes_queued_behind_a_held_write_lock_each_report_that_they_are_slow(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    # Six /log at once while another connection holds the write lock: every one of them,
+    # not only the first, must hear in time that it waits, so each command can defer.
+    with WriteLockHolder(db_path) as holder:
+        reported: list[int] = []
+
+        def on_slow(user: int) -> Callable[[], Awaitable[None]]:
+            async def report() -> None:
+                reported.append(user)
+                if len(reported) == 6:
+                    holder.release.set()
+
+            return report
+
+        outcomes = await asyncio.gather(
+            *(
+                tracking.log_reading(
+                    storage, replace(draft(), user_id=user), now=NOW, on_slow=on_slow(user)
+                )
+                for user in range(6)
+            )
+        )
+    assert sorted(reported) == list(range(6))
+    assert all(isinstance(outcome, Logged) for outcome in outcomes)
+    assert count_rows(db_path, "readings") == 6
+
+
+async def test_a_write_that_never_waits_is_not_reported_slow(storage: SQLiteStorage) -> None:
+    async def never() -> None:
+        raise AssertionError("reported slow")
+
+    await tracking.log_reading(storage, draft(), now=NOW, on_slow=never)
+
+
+async def test_writes_asked_together_commit_together_and_fail_alone(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    # Asked at once, these go to the writer's thread in one group, in one transaction.
+    outcomes = await asyncio.gather(
+        *(
+            tracking.log_reading(storage, replace(draft(1000 + user), user_id=user), now=NOW)
+            for user in range(3)
+        ),
+        tracking.log_reading(storage, draft(day=date(2026, 11, 20)), now=NOW),
+        tracking.log_reading(storage, replace(draft(), user_id=BOB), now=NOW),
+        tracking.log_reading(storage, replace(draft(), user_id=BOB), now=NOW),
+        return_exceptions=True,
+    )
+    # The future day fails alone; the same reading twice in one group is stored once.
+    assert [type(outcome).__name__ for outcome in outcomes] == [
+        "Logged",
+        "Logged",
+        "Logged",
+        "UserError",
+        "Logged",
+        "AlreadyLogged",
+    ]
+    assert count_rows(db_path, "readings") == 4
+    assert query(db_path, "SELECT count(*) FROM members WHERE user_id = ?", (ALICE,)) == [(0,)]
+
+
+async def test_a_log_is_one_trip_to_the_writers_thread(
+    storage: SQLiteStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await logged(storage, draft(1000), now=NOW - timedelta(days=8))
+    writer = storage._writes._db
+    trips = 0
+    queue = writer._execute
+
+    async def counted(fn: Callable[..., object], *args: object) -> object:
+        nonlocal trips
+        trips += 1
+        return await queue(fn, *args)
+
+    monkeypatch.setattr(writer, "_execute", counted)
+    await logged(storage, draft(1100, day=date(2026, 11, 12)))
+    await logged(storage, draft(1200))
+    assert trips == 2
+
+
+async def test_a_write_that_waits_too_long_fails_and_stores_nothing(
+    storage: SQLiteStorage, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Shortened from 2 s and 10 minutes so the real wait inside SQLite stays short.
+    monkeypatch.setattr(sqlite_writer, "SLOW_WRITE", timedelta(seconds=0.1))
+    monkeypatch.setattr(sqlite_writer, "WRITE_SLICE", timedelta(seconds=0.1))
+    monkeypatch.setattr(sqlite_writer, "WRITE_WAIT", timedelta(seconds=0.3))
+    reported = 0
+
+    async def on_slow() -> None:
+        nonlocal reported
+        reported += 1
+
+    with WriteLockHolder(db_path), pytest.raises(sqlite3.OperationalError, match="locked"):
+        await tracking.log_reading(storage, draft(), now=NOW, on_slow=on_slow)
+    assert reported == 1
+    assert count_rows(db_path, "readings") == 0
+    # The writer is free again once the lock is.
+    await logged(storage, draft())
+
+
+async def test_one_trip_brings_every_reading_the_reply_may_need(storage: SQLiteStorage) -> None:
+    # NOW is Thursday 2026-11-19; this week began Monday 2026-11-16 00:00 UTC.
+    for days_ago, followers in ((20, 800), (6, 900), (5, 950), (2, 1000), (1, 1050)):
+        await logged(storage, draft(followers), now=NOW - timedelta(days=days_ago))
+    outcome = await logged(storage, draft(870, day=date(2026, 11, 1)))
+    # Before and after it by date, the last at or before the week's start and the first
+    # after it, the latest; and the new reading itself.
+    assert [r.followers for r in outcome.nearby] == [800, 870, 900, 950, 1000, 1050]
+    assert outcome.previous is not None and outcome.previous.followers == 800
+    assert outcome.next is not None and outcome.next.followers == 900

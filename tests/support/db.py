@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -15,3 +16,33 @@ def query(path: Path, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any,
 
 def count_rows(path: Path, table: str) -> int:
     return int(query(path, f"SELECT count(*) FROM {table}")[0][0])
+
+
+class WriteLockHolder:
+    """Another connection (another process, say) holding SQLite's write lock until told."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.taken = threading.Event()
+        self.release = threading.Event()
+        self.thread = threading.Thread(target=self._hold, name="write-lock-holder")
+
+    def _hold(self) -> None:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            self.taken.set()
+            # A bound, not a pause: the test releases the lock long before this.
+            self.release.wait(timeout=60)
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def __enter__(self) -> WriteLockHolder:
+        self.thread.start()
+        assert self.taken.wait(timeout=10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release.set()
+        self.thread.join(timeout=10)

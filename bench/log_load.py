@@ -1,0 +1,164 @@
+"""/log under load: many members logging at once, against a bare discord.py command.
+
+1,000 /log from 50 members with 50 in flight: each member sends their next /log as soon as
+the previous one is answered. The same load goes to NetGain (real SQLite file,
+synchronous=FULL) and to a bare discord.py command answering the same interaction with a
+similar embed, in the same run, both through SimCord. Printed: requests per second, and the
+median and 99th percentile of the time to answer, with NetGain's ratios to the bare command
+against the targets (p50 at most 2x bare, throughput at least 0.5x bare). The targets are
+printed, not asserted: the figures depend on the machine.
+
+SimCord runs one operation at a time, so the interactions are fed to the bot the way its
+gateway would deliver them, without waiting for the bot to settle between them; an answer
+is the bot's interaction callback (or, for a deferred command, its follow-up) reaching the
+simulated Discord.
+
+    .venv/bin/python bench/log_load.py [--requests 1000] [--members 50] [--dir PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import discord
+import simcord
+from log_reply import bare_bot
+from simcord.interactions import base_payload
+
+from bot.client import NetGainBot
+from bot.settings import Settings
+from storage.sqlite import SQLiteStorage
+
+_INTEGER = 4
+
+
+class Answers(list):  # type: ignore[type-arg]
+    """SimCord's request log, resolving each interaction's future when it is answered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[str, asyncio.Future[float]] = {}
+
+    def append(self, entry: Any) -> None:
+        if entry.method == "POST" and entry.path.startswith("/interactions/"):
+            interaction_id = entry.path.split("/")[2]
+            future = self.waiting.get(interaction_id)
+            if future is not None and not future.done() and entry.json.get("type") != 5:
+                future.set_result(time.perf_counter())
+        elif entry.method == "POST" and entry.path.startswith("/webhooks/"):
+            token = entry.path.split("/")[3]
+            future = self.waiting.get(token)
+            if future is not None and not future.done():
+                future.set_result(time.perf_counter())
+        super().append(entry)
+
+
+async def load(bot: discord.Client, requests: int, members: int) -> tuple[float, list[float]]:
+    """Seconds for the whole load, and each /log's time to answer."""
+    async with simcord.run(bot) as env:
+        guild = env.create_guild()
+        channel = guild.create_text_channel("general")
+        actors = [guild.add_member(env.create_user(f"m{i}")) for i in range(members)]
+        command = env.backend.find_command("log", guild.id)
+        assert command is not None
+        answers = Answers()
+        env.backend.http_requests = answers
+        loop = asyncio.get_running_loop()
+        samples: list[float] = []
+        per_member = [requests // members + (i < requests % members) for i in range(members)]
+
+        async def member(index: int) -> None:
+            actor = actors[index]
+            for n in range(per_member[index]):
+                data = {
+                    "id": command["id"],
+                    "name": "log",
+                    "type": 1,
+                    "options": [
+                        {"name": "followers", "type": _INTEGER, "value": 1200 + n},
+                        {"name": "following", "type": _INTEGER, "value": 300},
+                    ],
+                }
+                record, payload = base_payload(
+                    env.backend,
+                    type=2,
+                    channel_id=channel.id,
+                    guild_id=guild.id,
+                    user_id=actor.id,
+                    data=data,
+                )
+                answered = loop.create_future()
+                answers.waiting[str(record.id)] = answered
+                answers.waiting[record.token] = answered
+                started = time.perf_counter()
+                env.backend.emit("INTERACTION_CREATE", payload)
+                samples.append(await answered - started)
+
+        began = time.perf_counter()
+        await asyncio.gather(*(member(i) for i in range(members)))
+        elapsed = time.perf_counter() - began
+        await env.settle()
+        assert not env.errors, env.errors
+    return elapsed, samples
+
+
+async def netgain_load(requests: int, members: int, folder: Path) -> tuple[float, list[float]]:
+    path = folder / "load.db"
+    storage = await SQLiteStorage.open(path)
+    try:
+        settings = Settings(_env_file=None, database_url=f"sqlite:///{path}")  # type: ignore[call-arg]
+        return await load(NetGainBot(storage=storage, settings=settings), requests, members)
+    finally:
+        await storage.close()
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * fraction) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--members", type=int, default=50)
+    parser.add_argument("--dir", type=Path, help="folder for the database (default: a temp dir)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.dir) as folder:
+        # Warm-up, so imports and first-use caches are not counted.
+        (Path(folder) / "warm").mkdir()
+        asyncio.run(load(bare_bot(), min(args.requests, 50), args.members))
+        asyncio.run(netgain_load(min(args.requests, 50), args.members, Path(folder) / "warm"))
+        (Path(folder) / "run").mkdir()
+        bare = asyncio.run(load(bare_bot(), args.requests, args.members))
+        netgain = asyncio.run(netgain_load(args.requests, args.members, Path(folder) / "run"))
+    print(
+        f"/log under load: {args.requests} requests from {args.members} members, "
+        f"{args.members} in flight, through SimCord"
+    )
+    print(f"{'':>22} {'requests/s':>11} {'p50 ms':>9} {'p99 ms':>9}")
+    rows = {}
+    for label, (elapsed, samples) in (("bare discord.py /log", bare), ("NetGain /log", netgain)):
+        rate = len(samples) / elapsed
+        p50 = statistics.median(samples) * 1000
+        p99 = percentile(samples, 0.99) * 1000
+        rows[label] = (rate, p50, p99)
+        print(f"{label:>22} {rate:>11.0f} {p50:>9.2f} {p99:>9.2f}")
+    (b_rate, b_p50, b_p99), (n_rate, n_p50, n_p99) = rows.values()
+    print(
+        f"{'ratio NetGain / bare':>22} {n_rate / b_rate:>11.2f} {n_p50 / b_p50:>9.2f} "
+        f"{n_p99 / b_p99:>9.2f}"
+    )
+    print(
+        f"targets: throughput ratio >= 0.5 ({'met' if n_rate / b_rate >= 0.5 else 'not met'}), "
+        f"p50 ratio <= 2 ({'met' if n_p50 / b_p50 <= 2 else 'not met'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Tracking: log a reading, read a member's history, undo their newest reading."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.domain.metrics import is_implausible_jump
+from bot.domain.models import MemberProfile, Period, Platform, Reading, ReadingDraft
+from bot.domain.periods import reading_instant, week_start
+from bot.domain.rules import Measured, week_to_date
+from bot.domain.summaries import history_since
+from storage.ports import (
+    LogRules,
+    MembersPort,
+    OnSlow,
+    Placement,
+    ReadingsPort,
+    Stored,
+    Surroundings,
+)
+
+# The same reading logged again within this long is a repeat (a retry after a reply that
+# failed, a double tap), answered "already logged" rather than stored twice.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """A reading stored and committed, with what the reply needs around it."""
+
+    reading: Reading
+    previous: Reading | None  # the reading before it by date
+    next: Reading | None  # the reading after it by date (it was a backfill)
+    week: Measured  # growth this local week so far (bot.domain.rules.week_to_date)
+    timezone: ZoneInfo  # the zone the member's weeks are counted in
+    # Every reading the reply may draw on, in time order, this one included: before and
+    # after it, the last at or before the week's start, the first after it, the latest.
+    nearby: list[Reading]
+    # Stored for a past day the member named, rather than for now.
+    backfilled: bool = False
+    # The member's first reading anywhere: they now have settings of their own.
+    new_member: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsConfirmation:
+    """Nothing was stored: the jump from a neighbouring reading looks like a typo."""
+
+    draft: ReadingDraft
+    platform: Platform
+    # The neighbour it jumps from: the reading before it by date, or the one after it.
+    previous: Reading
+    later: bool = False  # `previous` is the reading after it (the new one is a backfill)
+
+
+@dataclass(frozen=True, slots=True)
+class AlreadyLogged:
+    """Nothing was stored: the member logged these same counts a moment ago."""
+
+    reading: Reading
+    logged_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """A member's readings on one platform, oldest first; the first may predate the period."""
+
+    profile: MemberProfile
+    platform: Platform
+    readings: list[Reading]
+
+
+Refusal = NeedsConfirmation | AlreadyLogged
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """Where /log's reading goes and whether to store it; storage runs these in its
+    transaction, so they stay quick and plain."""
+
+    draft: ReadingDraft
+    now: datetime
+    confirmed: bool
+
+    def place(self, profile: MemberProfile) -> Placement:
+        return Placement(
+            platform=self.draft.platform or profile.default_platform,
+            taken_at=reading_instant(self.draft.day, self.now, profile.timezone),
+            week_start=week_start(self.now, profile.timezone),
+            repeat_since=self.now - REPEAT_WINDOW,
+        )
+
+    def check(self, found: Surroundings) -> Refusal | None:
+        placement = found.placement
+        # The same: member, platform, followers and following, written in the last ten
+        # minutes for about the same instant (so a retried backfill of the same day matches,
+        # another day does not). Likes, posts and the note are extras a retry may omit.
+        repeat = found.repeat
+        if repeat is not None and abs(repeat.taken_at - placement.taken_at) <= REPEAT_WINDOW:
+            return AlreadyLogged(repeat, found.repeat_logged_at or repeat.taken_at)
+        if self.confirmed:
+            return None
+        # The typo guard looks both ways by date: a backfill sits between two readings.
+        for neighbour in (found.before, found.after):
+            if neighbour is not None and _jumps(neighbour, self.draft):
+                return NeedsConfirmation(
+                    draft=self.draft,
+                    platform=placement.platform,
+                    previous=neighbour,
+                    later=neighbour is found.after,
+                )
+        return None
+
+
+def _jumps(neighbour: Reading, draft: ReadingDraft) -> bool:
+    return is_implausible_jump(neighbour.followers, draft.followers) or is_implausible_jump(
+        neighbour.following, draft.following
+    )
+
+
+async def log_reading(
+    readings: ReadingsPort,
+    draft: ReadingDraft,
+    *,
+    now: datetime,
+    confirmed: bool = False,
+    on_slow: OnSlow | None = None,
+) -> Logged | NeedsConfirmation | AlreadyLogged:
+    """Store a reading unless it needs confirming or repeats one just logged; committed
+    durably when this returns `Logged`. One trip to the database, unless it has to wait
+    for the write lock (then `on_slow` runs once, after `storage.ports.SLOW_WRITE`)."""
+    rules: LogRules[Refusal] = _Rules(draft=draft, now=now, confirmed=confirmed)
+    outcome = await readings.log_reading(draft, now=now, rules=rules, on_slow=on_slow)
+    if not isinstance(outcome, Stored):
+        return outcome
+    found, reading = outcome.found, outcome.reading
+    nearby = sorted([*found.readings(), reading], key=lambda r: (r.taken_at, r.id))
+    return Logged(
+        reading=reading,
+        previous=found.before,
+        next=found.after,
+        week=week_to_date(nearby, now, found.profile.timezone),
+        timezone=found.profile.timezone,
+        nearby=nearby,
+        backfilled=reading.taken_at != now,
+        new_member=not found.profile.known,
+    )
+
+
+async def history(
+    members: MembersPort,
+    *,
+    user_id: int,
+    guild_id: int | None,
+    platform: Platform | None,
+    period: Period,
+    now: datetime,
+) -> History:
+    """Readings for /net and /history: the period asked for and the last six weeks."""
+    found = await members.member_readings(
+        user_id=user_id,
+        guild_id=guild_id,
+        platform=platform,
+        since=lambda tz: history_since(period, now, tz),
+    )
+    return History(profile=found.profile, platform=found.platform, readings=found.readings)
+
+
+async def reading_to_undo(readings: ReadingsPort, user_id: int) -> Reading | None:
+    """What /undo offers to remove: the member's newest reading by date, on any platform."""
+    return await readings.newest_reading(user_id)
+
+
+async def undo(readings: ReadingsPort, reading: Reading, *, on_slow: OnSlow | None = None) -> bool:
+    """Remove the reading /undo showed; False if it was already gone."""
+    return await readings.delete_reading(reading.user_id, reading.id, on_slow=on_slow)

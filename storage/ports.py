@@ -1,0 +1,134 @@
+"""The small interfaces the use cases ask of storage, one per concern.
+
+A use case takes only the ports it needs, so a new backend (PostgreSQL) or a new feature adds
+or implements a port rather than growing one wide interface. These are about a member's
+readings; every method is one transaction, in one trip to the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.domain.models import MemberProfile, Platform, Reading, ReadingDraft
+
+RefusalT = TypeVar("RefusalT")
+
+# A write still waiting for the database after this long (another connection holds the
+# write lock) calls its `on_slow`, once, and keeps waiting: a command can then tell Discord
+# it will answer late, within its 3-second deadline.
+SLOW_WRITE = timedelta(seconds=2)
+OnSlow = Callable[[], Awaitable[None]]
+RefusalT_co = TypeVar("RefusalT_co", covariant=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a new reading goes: decided by the use case from the member's profile."""
+
+    platform: Platform
+    taken_at: datetime
+    week_start: datetime  # the member's local week containing `now`
+    # A reading with the same counts written (logged_at) at or after this is a repeat.
+    repeat_since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Surroundings:
+    """What storage found around a new reading, on its platform, before writing it.
+
+    "Before" and "after" are by date (taken_at), whatever order the readings were logged in.
+    """
+
+    profile: MemberProfile
+    placement: Placement
+    before: Reading | None  # the last at or before taken_at
+    after: Reading | None  # the first after taken_at
+    week_before: Reading | None  # the last at or before the week's start
+    week_first: Reading | None  # the first after the week's start
+    latest: Reading | None  # the last at or before now
+    # The reading with the same followers and following written since `repeat_since`
+    # whose date is closest to this one's (the use case decides if it is a repeat), and when
+    # it was written.
+    repeat: Reading | None
+    repeat_logged_at: datetime | None
+
+    def readings(self) -> list[Reading]:
+        """Every distinct reading found, in time order."""
+        found = {
+            r.id: r
+            for r in (self.before, self.after, self.week_before, self.week_first, self.latest)
+            if r is not None
+        }
+        return sorted(found.values(), key=lambda r: (r.taken_at, r.id))
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    reading: Reading
+    found: Surroundings
+
+
+class LogRules(Protocol[RefusalT_co]):
+    """The use case's decisions, run by storage inside its write transaction.
+
+    Both are plain, quick functions: storage calls them in its database thread, between
+    reading and writing, so the whole read-check-write is one transaction and one trip.
+    """
+
+    def place(self, profile: MemberProfile) -> Placement:
+        """Where the reading goes; raise `UserError` to store nothing."""
+        ...
+
+    def check(self, found: Surroundings) -> RefusalT_co | None:
+        """Why not to store it (returned to the caller as is), or None to store it."""
+        ...
+
+
+class ReadingsPort(Protocol):
+    async def log_reading(
+        self,
+        draft: ReadingDraft,
+        *,
+        now: datetime,
+        rules: LogRules[RefusalT],
+        on_slow: OnSlow | None = None,
+    ) -> Stored | RefusalT:
+        """Read around the new reading, check it, and store it: one transaction, committed
+        (durably) when this returns `Stored`; nothing written when `rules` refuse."""
+        ...
+
+    async def newest_reading(self, user_id: int) -> Reading | None:
+        """The member's newest reading by date (taken_at), on any platform."""
+        ...
+
+    async def delete_reading(
+        self, user_id: int, reading_id: int, *, on_slow: OnSlow | None = None
+    ) -> bool:
+        """Remove one of the member's readings; False if it was already gone."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MemberReadings:
+    profile: MemberProfile
+    platform: Platform
+    readings: list[Reading]  # oldest first; the first may be the one just before `since`
+
+
+class MembersPort(Protocol):
+    async def member_readings(
+        self,
+        *,
+        user_id: int,
+        guild_id: int | None,
+        platform: Platform | None,
+        since: Callable[[ZoneInfo], datetime | None],
+    ) -> MemberReadings:
+        """The member's profile and their readings on `platform` (None: the platform read
+        commands show) from `since(their zone)` on, plus the one just before: one snapshot,
+        read without waiting for any writer."""
+        ...

@@ -1,0 +1,221 @@
+"""SQLite for readings and member profiles: each job runs whole in a connection's worker
+thread (`storage.sqlite_thread.run_in_thread`); the write jobs inside the transaction that
+`SQLiteStorage._write` opens and commits.
+
+Only SQL and row mapping: what to store, and whether, is the use case's (`LogRules`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
+from storage.ports import LogRules, MemberReadings, Stored, Surroundings
+from storage.sqlite_rows import READING_COLUMNS, instant, reading, readings, ts, zone
+
+RefusalT = TypeVar("RefusalT")
+
+_MINE = "FROM readings WHERE user_id = :user AND platform = :platform"
+_LAST = "ORDER BY taken_at DESC, id DESC LIMIT 1"
+_FIRST = "ORDER BY taken_at, id LIMIT 1"
+
+# One statement for everything /log looks at around a new reading, each row tagged and
+# followed by when it was written.
+_COLUMNS = f"{READING_COLUMNS}, logged_at"
+_SURROUNDINGS = f"""
+SELECT 'before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :at {_LAST})
+UNION ALL
+SELECT 'after', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at > :at {_FIRST})
+UNION ALL
+SELECT 'week_before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :week {_LAST})
+UNION ALL
+SELECT 'week_first', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at > :week {_FIRST})
+UNION ALL
+SELECT 'latest', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :now {_LAST})
+UNION ALL
+SELECT 'repeat', * FROM (
+    SELECT {_COLUMNS} {_MINE}
+    AND followers = :followers AND following = :following AND logged_at >= :since
+    ORDER BY abs(taken_at - :at), id DESC LIMIT 1)
+"""
+
+_INSERT = f"""
+INSERT INTO readings (user_id, platform, taken_at, followers, following, source,
+                      likes, posts, gained, lost, note, guild_id, logged_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+RETURNING {READING_COLUMNS}
+"""
+
+
+def profile(
+    conn: sqlite3.Connection, user_id: int, guild_id: int | None, *, platform_to_show: bool
+) -> MemberProfile:
+    """The member's settings and standing in this server; with `platform_to_show`, also the
+    platform read commands show when none is named (a scan only read commands pay for)."""
+    last_platform = (
+        """(SELECT r.platform FROM readings r WHERE r.user_id = :user
+            ORDER BY r.platform = (SELECT default_platform FROM members
+                                   WHERE user_id = :user) DESC,
+                     r.taken_at DESC, r.id DESC
+            LIMIT 1)"""
+        if platform_to_show
+        else "NULL"
+    )
+    row = conn.execute(
+        f"""
+        SELECT m.default_platform, COALESCE(m.timezone, s.timezone),
+               g.user_id IS NOT NULL, g.display_name, {last_platform}
+        FROM (SELECT :user AS user_id) q
+        LEFT JOIN members m ON m.user_id = q.user_id
+        LEFT JOIN member_guilds g ON g.guild_id = :guild AND g.user_id = q.user_id
+        LEFT JOIN guild_settings s ON s.guild_id = :guild
+        """,
+        {"user": user_id, "guild": guild_id},
+    ).fetchone()
+    default_platform, timezone, logged_here, display_name, last = row
+    return MemberProfile(
+        user_id=user_id,
+        default_platform=Platform(default_platform or DEFAULT_PLATFORM),
+        timezone=zone(timezone),
+        known=default_platform is not None,
+        logged_here=bool(logged_here),
+        last_platform=Platform(last) if last else None,
+        display_name=display_name,
+    )
+
+
+def _surroundings(
+    conn: sqlite3.Connection,
+    draft: ReadingDraft,
+    found: MemberProfile,
+    rules: LogRules[Any],
+    now: datetime,
+) -> Surroundings:
+    placement = rules.place(found)
+    rows = conn.execute(
+        _SURROUNDINGS,
+        {
+            "user": draft.user_id,
+            "platform": placement.platform.value,
+            "at": ts(placement.taken_at),
+            "week": ts(placement.week_start),
+            "now": ts(now),
+            "followers": draft.followers,
+            "following": draft.following,
+            "since": ts(placement.repeat_since),
+        },
+    ).fetchall()
+    tagged = {row[0]: reading(row[1:-1]) for row in rows}
+    written = {row[0]: row[-1] for row in rows}
+    return Surroundings(
+        profile=found,
+        placement=placement,
+        before=tagged.get("before"),
+        after=tagged.get("after"),
+        week_before=tagged.get("week_before"),
+        week_first=tagged.get("week_first"),
+        latest=tagged.get("latest"),
+        repeat=tagged.get("repeat"),
+        repeat_logged_at=instant(written["repeat"]) if "repeat" in written else None,
+    )
+
+
+def log_reading(
+    conn: sqlite3.Connection, draft: ReadingDraft, now: datetime, rules: LogRules[RefusalT]
+) -> Stored | RefusalT:
+    """The whole of /log in its write transaction: read, let `rules` decide, write."""
+    found = _surroundings(
+        conn,
+        draft,
+        profile(conn, draft.user_id, draft.guild_id, platform_to_show=False),
+        rules,
+        now,
+    )
+    refusal = rules.check(found)
+    if refusal is not None:
+        return refusal  # nothing written
+    member = found.profile
+    if not member.known:
+        conn.execute(
+            "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
+            (draft.user_id, DEFAULT_PLATFORM.value, ts(now)),
+        )
+    renamed = draft.display_name is not None and draft.display_name != member.display_name
+    if draft.guild_id is not None and (not member.logged_here or renamed):
+        conn.execute(
+            "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
+            (draft.guild_id, draft.user_id, ts(now), draft.display_name),
+        )
+    row = conn.execute(
+        _INSERT,
+        (
+            draft.user_id,
+            found.placement.platform.value,
+            ts(found.placement.taken_at),
+            draft.followers,
+            draft.following,
+            draft.source.value,
+            draft.likes,
+            draft.posts,
+            draft.gained,
+            draft.lost,
+            draft.note,
+            draft.guild_id,
+            ts(now),
+        ),
+    ).fetchone()
+    return Stored(reading=reading(row), found=found)
+
+
+def member_readings(
+    conn: sqlite3.Connection,
+    user_id: int,
+    guild_id: int | None,
+    platform: Platform | None,
+    since: Callable[[ZoneInfo], datetime | None],
+) -> MemberReadings:
+    """One read snapshot: the member's profile and readings from `since` on, plus the one
+    just before."""
+    conn.execute("BEGIN")
+    try:
+        found = profile(conn, user_id, guild_id, platform_to_show=platform is None)
+        shown = found.platform_to_show(platform)
+        start = since(found.timezone)
+        params: dict[str, Any] = {"user": user_id, "platform": shown.value}
+        if start is None:
+            sql = f"SELECT {READING_COLUMNS} {_MINE} ORDER BY taken_at, id"
+        else:
+            params["since"] = ts(start)
+            sql = f"""
+                SELECT * FROM (SELECT {READING_COLUMNS} {_MINE} AND taken_at < :since {_LAST})
+                UNION ALL
+                SELECT {READING_COLUMNS} {_MINE} AND taken_at >= :since
+                ORDER BY taken_at, id
+            """
+        found_readings = readings(conn.execute(sql, params).fetchall())
+    finally:
+        conn.execute("COMMIT")
+    return MemberReadings(profile=found, platform=shown, readings=found_readings)
+
+
+def newest_reading(conn: sqlite3.Connection, user_id: int) -> Reading | None:
+    row = conn.execute(
+        f"SELECT {READING_COLUMNS} FROM readings WHERE user_id = ? {_LAST}", (user_id,)
+    ).fetchone()
+    return reading(row) if row else None
+
+
+def delete_reading(conn: sqlite3.Connection, user_id: int, reading_id: int) -> bool:
+    return (
+        conn.execute(
+            "DELETE FROM readings WHERE id = ? AND user_id = ? RETURNING id", (reading_id, user_id)
+        ).fetchone()
+        is not None
+    )
