@@ -8,7 +8,7 @@ readings; every method is one transaction, in one trip to the database.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
@@ -117,6 +117,9 @@ class MemberReadings:
     profile: MemberProfile
     platform: Platform
     readings: list[Reading]  # oldest first; the first may be the one just before `since`
+    # When each of the member's readings on every platform was taken, oldest first (the
+    # logging streak counts them all).
+    taken: list[datetime] = field(default_factory=list)
 
 
 class MembersPort(Protocol):

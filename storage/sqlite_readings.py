@@ -200,9 +200,15 @@ def member_readings(
                 ORDER BY taken_at, id
             """
         found_readings = readings(conn.execute(sql, params).fetchall())
+        taken = [
+            instant(at)
+            for (at,) in conn.execute(
+                "SELECT taken_at FROM readings WHERE user_id = ? ORDER BY taken_at", (user_id,)
+            )
+        ]
     finally:
         conn.execute("COMMIT")
-    return MemberReadings(profile=found, platform=shown, readings=found_readings)
+    return MemberReadings(profile=found, platform=shown, readings=found_readings, taken=taken)
 
 
 def newest_reading(conn: sqlite3.Connection, user_id: int) -> Reading | None:

@@ -70,6 +70,7 @@ class History:
     profile: MemberProfile
     platform: Platform
     readings: list[Reading]
+    taken: list[datetime]  # when each reading on every platform was taken (for the streak)
 
 
 Refusal = NeedsConfirmation | AlreadyLogged
@@ -165,7 +166,9 @@ async def history(
         platform=platform,
         since=lambda tz: history_since(period, now, tz),
     )
-    return History(profile=found.profile, platform=found.platform, readings=found.readings)
+    return History(
+        profile=found.profile, platform=found.platform, readings=found.readings, taken=found.taken
+    )
 
 
 async def reading_to_undo(readings: ReadingsPort, user_id: int) -> Reading | None:

@@ -206,7 +206,9 @@ class Tracking(commands.Cog):
         period: Transform[Period, PERIOD] = Period.WEEK,
     ) -> None:
         target, found = await self._history(interaction, member, platform, period)
-        summary = summarize(found.readings, period, self.bot.now(), found.profile.timezone)
+        summary = summarize(
+            found.readings, period, self.bot.now(), found.profile.timezone, taken=found.taken
+        )
         if summary is None:
             raise UserError(f"No {found.platform.label} readings yet. {FIRST_LOG_HINT}")
         yours = target.id == interaction.user.id

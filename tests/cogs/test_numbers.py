@@ -83,3 +83,11 @@ async def test_net_shows_the_logging_streak(world: World) -> None:
     await world.alice.slash(world.channel, "log", followers=1010, following=100)
     shown = fields(await world.alice.slash(world.channel, "net"))
     assert shown["Logging streak"] == "**2 weeks** in a row with a reading."
+
+
+async def test_the_streak_counts_logging_on_any_platform(world: World) -> None:
+    await world.alice.slash(world.channel, "log", followers=1000, following=100)
+    await world.env.advance_time(7 * DAY)
+    await world.alice.slash(world.channel, "log", followers=300, following=10, platform="instagram")
+    shown = fields(await world.alice.slash(world.channel, "net", platform="tiktok"))
+    assert shown["Logging streak"] == "**2 weeks** in a row with a reading."
