@@ -2,26 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import discord
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from discord.ext import commands
 
-from bot.domain.schedule import DEFAULT_GRACE
 from bot.drain import InFlight
 from bot.errors import NetGainTree
+from bot.jobs import Jobs
 from bot.settings import Settings
 from bot.sync import sync_commands
 from storage import Storage
 
 log = logging.getLogger(__name__)
+# How long a stop waits to hand its unfinished claims over (the database may be locked).
+RELEASE_WAIT = 2.0
 
 EXTENSIONS = (
     "cogs.tracking",
@@ -31,20 +34,6 @@ EXTENSIONS = (
     "cogs.reminders",
     "cogs.help",
 )
-
-
-def make_scheduler() -> AsyncIOScheduler:
-    """APScheduler on the bot's event loop, set so that a busy loop cannot silently drop a run:
-    a late job still runs within the grace period (and coalesces if it fell behind twice),
-    and never twice at once."""
-    return AsyncIOScheduler(
-        timezone=UTC,
-        job_defaults={
-            "coalesce": True,
-            "max_instances": 1,
-            "misfire_grace_time": int(DEFAULT_GRACE.total_seconds()),
-        },
-    )
 
 
 def intents() -> discord.Intents:
@@ -77,10 +66,19 @@ class NetGainBot(commands.Bot):
         self.settings = settings
         self._clock = clock
         self.force_sync = force_sync
-        self.scheduler = make_scheduler()
+        self.jobs = Jobs(serves=self.serves)
         self.in_flight = InFlight()
         # Who holds a digest claim: unique per running bot, readable in the database.
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+    @property
+    def scheduler(self) -> AsyncIOScheduler:
+        """The APScheduler underneath `jobs` (simulated time follows its wake-ups)."""
+        return self.jobs.scheduler
+
+    def serves(self, guild_id: int) -> bool:
+        """Whether this process looks after the server: it is in it (or not connected yet)."""
+        return not self.is_ready() or self.get_guild(guild_id) is not None
 
     def now(self) -> datetime:
         """The current aware UTC instant (injectable, so tests run on virtual time)."""
@@ -88,7 +86,7 @@ class NetGainBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         # Started here, once: on_ready fires again after every reconnect.
-        self.scheduler.start()
+        self.jobs.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await sync_commands(self, force=self.force_sync)
@@ -96,12 +94,25 @@ class NetGainBot(commands.Bot):
     async def close(self) -> None:
         # Commands in flight finish and are answered first (no job starts meanwhile); then
         # the scheduler, then the connection (the caller closes the database last).
-        if self.scheduler.running:
-            self.scheduler.pause()
-        await self.in_flight.drain()
-        if self.scheduler.running:
-            self.scheduler.shutdown(wait=False)
+        self.jobs.pause()
+        await asyncio.gather(self.in_flight.drain(), self.jobs.drain())
+        self.jobs.shutdown()
+        # What this process was posting or sending and did not finish is left for the next
+        # one (or another process) to take over at once, not after its lease runs out.
+        await self._release_claims()
         await super().close()
+
+    async def _release_claims(self) -> None:
+        """Best effort, and quick: a claim not released here expires with its lease."""
+        try:
+            if not await self.storage.holds_claims(self.instance_id):
+                return
+            released = await asyncio.wait_for(
+                self.storage.release_claims(self.instance_id, now=self.now()), RELEASE_WAIT
+            )
+            log.info("Released %d unfinished claim(s) for another process to finish", released)
+        except Exception:
+            log.exception("Could not release this process's claims; they expire on their own")
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         log.exception("Unhandled error in event %s", event_method)

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite:///data/netgain.db"
     dev_guild_id: Annotated[int, Field(gt=0)] | None = None
     log_level: LogLevel = "INFO"
+    # How often each process looks for digests and reminders that a stopped process left
+    # half-done (their claim's lease ran out), to finish them.
+    claim_sweep_seconds: Annotated[int, Field(ge=5, le=86_400)] = 30
 
     @field_validator("discord_token")
     @classmethod

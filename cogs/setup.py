@@ -109,12 +109,20 @@ class Setup(commands.Cog):
                 )
             after = before.with_changes(
                 digest_channel_id=target.id,
-                digest_from=before.digest_from if before.digest_on else now,
                 digest_day=before.digest_day if day is None else day,
                 digest_time=time or before.digest_time,
                 timezone=timezone or before.timezone,
                 empty_week=empty_week or before.empty_week,
             )
+            # Turned on, or moved to another day, time or zone: slots before now are never
+            # caught up, so a new schedule cannot post an extra digest for an earlier week.
+            moved = (after.digest_day, after.digest_time, after.timezone) != (
+                before.digest_day,
+                before.digest_time,
+                before.timezone,
+            )
+            if not before.digest_on or moved:
+                after = after.with_changes(digest_from=now)
         await self.bot.storage.save_guild_settings(after, now=now)
         if before.problem is not None and after.digest_channel_id != before.digest_channel_id:
             await self.bot.storage.set_problem(after.guild_id, None, now=now)

@@ -32,6 +32,8 @@ class DigestRun:
     reason: str | None = None
     attempts: int = 0
     updated_at: datetime | None = None
+    channel_id: int | None = None  # where its pages went
+    generation: int = 0  # times an admin had it posted again (its pages' nonces change)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +113,30 @@ class ScheduleStore(ABC):
         message_id: int,
         now: datetime,
         lease_until: datetime,
+        channel_id: int | None = None,
     ) -> bool:
         """Record one posted page and extend the lease; False if the claim was lost."""
+
+    @abstractmethod
+    async def stale_digest_claims(self, now: datetime) -> list[tuple[int, date]]:
+        """(server, week) of every digest claimed by a process whose lease ran out."""
+
+    @abstractmethod
+    async def digest_lease_end(self, now: datetime) -> datetime | None:
+        """When the first digest claim held now runs out, if any is held."""
+
+    @abstractmethod
+    async def reminder_lease_end(self, now: datetime) -> datetime | None:
+        """When the first reminder claim held now runs out, if any is held."""
+
+    @abstractmethod
+    async def holds_claims(self, owner: str) -> bool:
+        """Whether this process holds any unfinished claim (a read: never waits for a lock)."""
+
+    @abstractmethod
+    async def release_claims(self, owner: str, *, now: datetime) -> int:
+        """Let go of this process's unfinished claims (digests and reminders) so another can
+        take them over at once; how many there were."""
 
     @abstractmethod
     async def finish_digest(
@@ -151,21 +175,31 @@ class ScheduleStore(ABC):
         """The member's readings on every platform from `since`, plus the one before each."""
 
     @abstractmethod
+    async def reminder_candidate(self, user_id: int, week: date) -> ReminderCandidate | None:
+        """One member as `reminder_candidates` sees them (None: reminders off, or gone)."""
+
+    @abstractmethod
     async def record_reminder(
         self,
         user_id: int,
         kind: str,
         week: date,
         *,
-        via: str,
+        owner: str,
         guild_id: int | None,
         now: datetime,
+        lease_until: datetime,
     ) -> bool:
-        """Note a reminder as sent; False if one of this kind was sent this week already."""
+        """Claim sending this reminder: False if one of this kind was sent (or is being sent)
+        this week already. A claim whose sender stopped before finishing can be taken over."""
 
     @abstractmethod
     async def set_reminder_via(self, user_id: int, kind: str, week: date, via: str) -> None:
-        """How a reminder recorded as sent actually went out (after a DM was refused)."""
+        """How a claimed reminder went out ('dm', 'mention', 'none'): the claim is done."""
+
+    @abstractmethod
+    async def stale_reminders(self, now: datetime) -> list[tuple[int, str, date]]:
+        """(member, kind, week) of every reminder whose sender stopped before finishing."""
 
     @abstractmethod
     async def set_dms_closed(self, user_id: int, closed_at: datetime | None) -> None: ...

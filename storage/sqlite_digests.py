@@ -15,11 +15,13 @@ from bot.domain.digest import DigestMember
 from storage.schedules import DigestData, DigestRun, RunState
 from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
 
-_RUN = "state, pages_posted, message_ids, late, reason, attempts, updated_at"
+_RUN = (
+    "state, pages_posted, message_ids, late, reason, attempts, updated_at, channel_id, generation"
+)
 
 
 def _run(row: Sequence[Any]) -> DigestRun:
-    state, pages, message_ids, late, reason, attempts, updated_at = row
+    state, pages, message_ids, late, reason, attempts, updated_at, channel_id, generation = row
     return DigestRun(
         state=RunState(state),
         pages_posted=pages,
@@ -28,6 +30,8 @@ def _run(row: Sequence[Any]) -> DigestRun:
         reason=reason,
         attempts=attempts,
         updated_at=maybe_instant(updated_at),
+        channel_id=channel_id,
+        generation=generation,
     )
 
 
@@ -93,7 +97,12 @@ class SQLiteDigests:
             if force
             else "digest_runs.state = 'claimed' AND digest_runs.lease_until < :now"
         )
-        restart = ", pages_posted = 0, message_ids = '[]', reason = NULL" if force else ""
+        restart = (
+            ", pages_posted = 0, message_ids = '[]', reason = NULL,"
+            " generation = digest_runs.generation + (digest_runs.state = 'posted')"
+            if force
+            else ""
+        )
         async with self._transaction(write=True) as db:
             rows = await fetch_all(
                 db,
@@ -126,6 +135,7 @@ class SQLiteDigests:
         message_id: int,
         now: datetime,
         lease_until: datetime,
+        channel_id: int | None = None,
     ) -> bool:
         async with self._transaction(write=True) as db:
             rows = await fetch_all(
@@ -133,13 +143,67 @@ class SQLiteDigests:
                 """
                 UPDATE digest_runs SET pages_posted = pages_posted + 1,
                     message_ids = json_insert(message_ids, '$[#]', ?),
-                    lease_until = ?, updated_at = ?
+                    lease_until = ?, updated_at = ?, channel_id = COALESCE(?, channel_id)
                 WHERE guild_id = ? AND week = ? AND owner = ? AND state = 'claimed'
                 RETURNING 1
                 """,
-                (str(message_id), ts(lease_until), ts(now), guild_id, week.isoformat(), owner),
+                (
+                    str(message_id),
+                    ts(lease_until),
+                    ts(now),
+                    channel_id,
+                    guild_id,
+                    week.isoformat(),
+                    owner,
+                ),
             )
         return bool(rows)
+
+    async def stale_digest_claims(self, now: datetime) -> list[tuple[int, date]]:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                "SELECT guild_id, week FROM digest_runs"
+                " WHERE state = 'claimed' AND lease_until < ? ORDER BY lease_until",
+                (ts(now),),
+            )
+        return [(guild_id, date.fromisoformat(week)) for guild_id, week in rows]
+
+    async def digest_lease_end(self, now: datetime) -> datetime | None:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                "SELECT MIN(lease_until) FROM digest_runs"
+                " WHERE state = 'claimed' AND lease_until >= ?",
+                (ts(now),),
+            )
+        return maybe_instant(rows[0][0])
+
+    async def holds_claims(self, owner: str) -> bool:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                "SELECT EXISTS (SELECT 1 FROM digest_runs WHERE owner = :o AND state = 'claimed')"
+                " OR EXISTS (SELECT 1 FROM reminders_sent WHERE owner = :o AND via = 'pending')",
+                {"o": owner},
+            )
+        return bool(rows[0][0])
+
+    async def release_claims(self, owner: str, *, now: datetime) -> int:
+        async with self._transaction(write=True) as db:
+            digests = await fetch_all(
+                db,
+                "UPDATE digest_runs SET lease_until = 0, updated_at = ?"
+                " WHERE owner = ? AND state = 'claimed' RETURNING 1",
+                (ts(now), owner),
+            )
+            reminders = await fetch_all(
+                db,
+                "UPDATE reminders_sent SET lease_until = 0"
+                " WHERE owner = ? AND via = 'pending' RETURNING 1",
+                (owner,),
+            )
+        return len(digests) + len(reminders)
 
     async def finish_digest(
         self,

@@ -50,6 +50,17 @@ class SQLiteReminders:
     async def reminder_candidates(
         self, timezone: str, at: str, week: date
     ) -> list[ReminderCandidate]:
+        return await self._candidates(
+            "e.tz = :tz AND e.at = :at", {"tz": timezone, "at": at, "week": week.isoformat()}
+        )
+
+    async def reminder_candidate(self, user_id: int, week: date) -> ReminderCandidate | None:
+        found = await self._candidates(
+            "e.user_id = :user", {"user": user_id, "week": week.isoformat()}
+        )
+        return found[0] if found else None
+
+    async def _candidates(self, where: str, params: dict[str, object]) -> list[ReminderCandidate]:
         async with self._transaction(write=False) as db:
             rows = await fetch_all(
                 db,
@@ -64,10 +75,10 @@ class SQLiteReminders:
                        EXISTS (SELECT 1 FROM reminders_sent x
                                WHERE x.user_id = e.user_id AND x.via = 'mention'
                                  AND x.sent_at >= e.dms_closed_at)
-                FROM effective e WHERE e.tz = :tz AND e.at = :at
+                FROM effective e WHERE {where}
                 ORDER BY e.user_id
                 """,
-                {"tz": timezone, "at": at, "week": week.isoformat()},
+                params,
             )
         return [
             ReminderCandidate(
@@ -124,27 +135,63 @@ class SQLiteReminders:
         kind: str,
         week: date,
         *,
-        via: str,
+        owner: str,
         guild_id: int | None,
         now: datetime,
+        lease_until: datetime,
     ) -> bool:
+        # A new claim, or one whose sender stopped before saying how it went.
         async with self._transaction(write=True) as db:
             rows = await fetch_all(
                 db,
                 """
-                INSERT INTO reminders_sent (user_id, kind, week, via, guild_id, sent_at)
-                VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1
+                INSERT INTO reminders_sent (user_id, kind, week, via, guild_id, sent_at, owner,
+                                            lease_until)
+                VALUES (:user, :kind, :week, 'pending', :guild, :now, :owner, :lease)
+                ON CONFLICT (user_id, kind, week) DO UPDATE SET
+                    owner = :owner, lease_until = :lease, sent_at = :now
+                WHERE reminders_sent.via = 'pending' AND reminders_sent.lease_until < :now
+                RETURNING 1
                 """,
-                (user_id, kind, week.isoformat(), via, guild_id, ts(now)),
+                {
+                    "user": user_id,
+                    "kind": kind,
+                    "week": week.isoformat(),
+                    "guild": guild_id,
+                    "now": ts(now),
+                    "owner": owner,
+                    "lease": ts(lease_until),
+                },
             )
         return bool(rows)
 
     async def set_reminder_via(self, user_id: int, kind: str, week: date, via: str) -> None:
         async with self._transaction(write=True) as db:
             await db.execute(
-                "UPDATE reminders_sent SET via = ? WHERE user_id = ? AND kind = ? AND week = ?",
+                "UPDATE reminders_sent SET via = ?, owner = NULL, lease_until = NULL"
+                " WHERE user_id = ? AND kind = ? AND week = ?",
                 (via, user_id, kind, week.isoformat()),
             )
+
+    async def reminder_lease_end(self, now: datetime) -> datetime | None:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                "SELECT MIN(lease_until) FROM reminders_sent"
+                " WHERE via = 'pending' AND lease_until >= ?",
+                (ts(now),),
+            )
+        return maybe_instant(rows[0][0])
+
+    async def stale_reminders(self, now: datetime) -> list[tuple[int, str, date]]:
+        async with self._transaction(write=False) as db:
+            rows = await fetch_all(
+                db,
+                "SELECT user_id, kind, week FROM reminders_sent"
+                " WHERE via = 'pending' AND lease_until < ? ORDER BY lease_until",
+                (ts(now),),
+            )
+        return [(user_id, kind, date.fromisoformat(week)) for user_id, kind, week in rows]
 
     async def set_dms_closed(self, user_id: int, closed_at: datetime | None) -> None:
         async with self._transaction(write=True) as db:

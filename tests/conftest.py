@@ -59,9 +59,17 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "netgain.db"
 
 
+# Simulated time stops at every scheduler wake-up, so the 30-second sweep for abandoned
+# claims would make each simulated week 20,000 steps. Tests run it once a day; the tests
+# of the sweep itself (tests/scheduled/test_takeover.py) run it at the real default.
+SWEEP_IN_TESTS = 24 * 3600
+
+
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
-    return Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite:///{db_path}", claim_sweep_seconds=SWEEP_IN_TESTS
+    )
 
 
 @pytest_asyncio.fixture

@@ -2,8 +2,9 @@
 
 A server's digest slot is a local weekday and time in its IANA zone. The digest posted at a
 slot covers the Monday-to-Sunday week before the week the slot falls in. A local time that a
-DST change skips resolves one hour later, and one it repeats resolves to its first
-occurrence, as zoneinfo and APScheduler's CronTrigger both do.
+DST change skips resolves to the first instant after it (the moment the clocks jump), and
+one it repeats resolves to its first occurrence, so every slot happens exactly once. The
+scheduler's triggers (`bot.jobs`) are computed from these same functions.
 """
 
 from __future__ import annotations
@@ -111,10 +112,33 @@ def timezone_choices(typed: str, limit: int = 25) -> list[str]:
     return (starts + parts + inside)[:limit]
 
 
+def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant a local day and clock time happen in `tz`, exactly once.
+
+    A time that happens twice (clocks going back) is its first occurrence; a time that never
+    happens (clocks jumping forward over it) is the first instant after it: the jump itself.
+    """
+    naive = datetime.combine(day, at)
+    first = naive.replace(tzinfo=tz).astimezone(UTC)
+    if first.astimezone(tz).replace(tzinfo=None) == naive:
+        return first
+    # Skipped: the answer lies between the readings with the offsets before and after.
+    other = naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+    low, high = int(min(first, other).timestamp()), int(max(first, other).timestamp())
+    while low < high:  # the first whole second whose local time is at or after `naive`
+        middle = (low + high) // 2
+        local = datetime.fromtimestamp(middle, UTC).astimezone(tz).replace(tzinfo=None)
+        if local >= naive:
+            high = middle
+        else:
+            low = middle + 1
+    return datetime.fromtimestamp(low, UTC)
+
+
 def slot_in_week(monday: date, settings: GuildSettings) -> datetime:
     """The UTC instant of the server's digest slot in the local week starting `monday`."""
     day = monday + timedelta(days=settings.digest_day)
-    return datetime.combine(day, settings.digest_time, tzinfo=settings.timezone).astimezone(UTC)
+    return local_instant(day, settings.digest_time, settings.timezone)
 
 
 def latest_slot(settings: GuildSettings, now: datetime) -> datetime:
@@ -125,9 +149,24 @@ def latest_slot(settings: GuildSettings, now: datetime) -> datetime:
 
 
 def next_slot(settings: GuildSettings, now: datetime) -> datetime:
-    monday = monday_of(local_day(now, settings.timezone))
-    slot = slot_in_week(monday, settings)
-    return slot if slot > now else slot_in_week(monday + timedelta(weeks=1), settings)
+    """The first slot after `now`."""
+    return slot_from(settings, now + timedelta(microseconds=1))
+
+
+def slot_from(settings: GuildSettings, moment: datetime) -> datetime:
+    """The first slot at or after `moment` (what the digest job's trigger fires at)."""
+    monday = monday_of(local_day(moment, settings.timezone)) - timedelta(weeks=1)
+    while (slot := slot_in_week(monday, settings)) < moment:
+        monday += timedelta(weeks=1)
+    return slot
+
+
+def daily_from(at: time, tz: ZoneInfo, moment: datetime) -> datetime:
+    """The first instant at or after `moment` when it is `at` in `tz` (reminder times)."""
+    day = local_day(moment, tz) - timedelta(days=1)
+    while (instant := local_instant(day, at, tz)) < moment:
+        day += timedelta(days=1)
+    return instant
 
 
 def covered_week(slot: datetime, tz: ZoneInfo) -> date:
@@ -166,6 +205,15 @@ def due_digest(settings: GuildSettings, now: datetime) -> DueDigest | None:
         slot=slot,
         late=behind > LATE_AFTER,
         expired=behind > settings.grace,
+    )
+
+
+def claimed_digest(settings: GuildSettings, week: date, now: datetime) -> DueDigest:
+    """The digest of the week starting `week`, as a claim left unfinished sees it now."""
+    slot = slot_in_week(week + timedelta(weeks=1), settings)
+    behind = now - slot
+    return DueDigest(
+        week=week, slot=slot, late=behind > LATE_AFTER, expired=behind > settings.grace
     )
 
 

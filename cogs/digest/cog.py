@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
-from apscheduler.triggers.cron import CronTrigger
 from discord import app_commands
 from discord.ext import commands
 
 from bot.domain.errors import UserError
-from bot.domain.schedule import GuildSettings, this_weeks_digest
+from bot.domain.schedule import DueDigest, GuildSettings, this_weeks_digest
 from bot.errors import reply_ephemeral
+from bot.views import ConfirmView
 from cogs.digest import render
 from cogs.digest.poster import DigestPoster, Outcome, problem_note
+from storage.schedules import DigestRun, RunState
 
 if TYPE_CHECKING:
     from bot.client import NetGainBot
@@ -23,10 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction["NetGainBot"]
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
-
-
-def job_id(guild_id: int) -> str:
-    return f"digest:{guild_id}"
 
 
 class Digest(commands.Cog):
@@ -50,46 +48,30 @@ class Digest(commands.Cog):
         """Schedule every server from the database, then catch up what was missed."""
         guilds = await self.bot.storage.digest_guilds()
         for settings in guilds:
-            self.schedule(settings)
+            self.bot.jobs.set_digest(settings, self._scheduled)
+        # A process that stopped mid-post leaves a claim; whoever is alive finishes it.
+        every = timedelta(seconds=self.bot.settings.claim_sweep_seconds)
+        self.bot.jobs.set_sweep("digests", self._sweep, every)
         self._catch_up = asyncio.create_task(self._catch_up_all([g.guild_id for g in guilds]))
         self._catch_up.add_done_callback(_log_failure)
 
     async def cog_unload(self) -> None:
         if self._catch_up is not None:
             self._catch_up.cancel()
-        for job in self.bot.scheduler.get_jobs():
-            if job.id.startswith("digest:"):
-                job.remove()
-
-    def schedule(self, settings: GuildSettings) -> None:
-        """The server's job, derived from its settings: a CronTrigger in its time zone."""
-        if not settings.digest_on:
-            if self.bot.scheduler.get_job(job_id(settings.guild_id)) is not None:
-                self.bot.scheduler.remove_job(job_id(settings.guild_id))
-            return
-        self.bot.scheduler.add_job(
-            self._scheduled,
-            CronTrigger(
-                day_of_week=settings.digest_day,
-                hour=settings.digest_time.hour,
-                minute=settings.digest_time.minute,
-                timezone=settings.timezone,
-            ),
-            args=[settings.guild_id],
-            id=job_id(settings.guild_id),
-            name=f"weekly digest of guild {settings.guild_id}",
-            replace_existing=True,
-            misfire_grace_time=int(settings.grace.total_seconds()),
-        )
+        self.bot.jobs.remove_digests()
+        self.bot.jobs.remove_sweep("digests")
 
     async def _catch_up_all(self, guild_ids: list[int]) -> None:
         await self.bot.wait_until_ready()
         for guild_id in guild_ids:
-            await self._post_due(guild_id)
+            if self.bot.jobs.serves(guild_id):
+                await self._post_due(guild_id)
+        await self._sweep()  # claims a stopped process left, even ones still leased
 
     async def _scheduled(self, guild_id: int) -> None:
         await self.bot.wait_until_ready()
         await self._post_due(guild_id)
+        await self._sweep()  # another process may hold this digest: watch its lease
 
     async def _post_due(self, guild_id: int) -> None:
         """One server's digest; whatever happens, the other servers' digests go on."""
@@ -98,11 +80,33 @@ class Digest(commands.Cog):
         except Exception:
             log.exception("Digest job for guild %s failed", guild_id)
 
+    async def _sweep(self) -> None:
+        """Take over every digest whose claim's lease ran out, in the servers this serves,
+        and look again when the first claim still held runs out."""
+        await self.bot.wait_until_ready()
+        storage = self.bot.storage
+        try:
+            for guild_id, week in await storage.stale_digest_claims(self.bot.now()):
+                if not self.bot.jobs.serves(guild_id):
+                    continue
+                try:
+                    await self.poster.resume(guild_id, week)
+                except Exception:
+                    log.exception(
+                        "Taking over the digest of guild %s week %s failed", guild_id, week
+                    )
+            ends = await storage.digest_lease_end(self.bot.now())
+        except Exception:
+            log.exception("Looking for unfinished digests failed")
+            return
+        if ends is not None:
+            self.bot.jobs.sweep_at("digests", ends + timedelta(seconds=1), self._sweep)
+
     @commands.Cog.listener()
     async def on_netgain_guild_settings_changed(self, settings: GuildSettings) -> None:
-        self.schedule(settings)
-        if settings.digest_on:
-            await self._post_due(settings.guild_id)
+        # Only the job changes: a new day or time never posts a digest for an earlier week
+        # (`/setup digest` moves `digest_from` to now when the schedule changes).
+        self.bot.jobs.set_digest(settings, self._scheduled)
 
     # ---- /digest preview and /digest send ---------------------------------------------------
 
@@ -139,12 +143,43 @@ class Digest(commands.Cog):
     async def send(self, interaction: Interaction) -> None:
         settings = await self._settings(interaction)
         if not settings.digest_on:
-            raise UserError(
-                "There is no digest channel yet. Choose one with "
-                "`/setup digest channel:#weekly-digest`, then send."
-            )
-        await interaction.response.defer(ephemeral=True, thinking=True)
+            raise UserError(render.off_text(settings))
         due = this_weeks_digest(settings, self.bot.now())
+        run = await self.bot.storage.digest_run(settings.guild_id, due.week)
+        if run is not None and run.state is RunState.POSTED:
+            await self._offer_to_post_again(interaction, settings, due, run)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self._send(interaction, settings, due)
+
+    async def _offer_to_post_again(
+        self, interaction: Interaction, settings: GuildSettings, due: DueDigest, run: DigestRun
+    ) -> None:
+        """This week's digest is out already: say when and where, and post it again only if
+        the admin presses Post again."""
+
+        async def post_again(press: discord.Interaction[Any]) -> None:
+            await press.response.edit_message(
+                content="Posting the digest again…", embed=None, view=None
+            )
+            await self._send(press, settings, due)
+
+        view = ConfirmView(
+            interaction.user,
+            origin=interaction,
+            on_confirm=post_again,
+            confirm_label="Post again",
+            cancel_label="Keep it",
+            cancelled="Kept: nothing was posted again.",
+            expired="No answer, so nothing was posted again.",
+        )
+        await interaction.response.send_message(
+            render.already_posted_text(settings, due, run), view=view, ephemeral=True
+        )
+
+    async def _send(
+        self, interaction: discord.Interaction[Any], settings: GuildSettings, due: DueDigest
+    ) -> None:
         result = await self.poster.post(settings, due, force=True)
         label = render.week_label_of(due.week, settings.timezone)
         if result.outcome is Outcome.POSTED:

@@ -13,14 +13,20 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import discord
 
 from bot.domain.digest import STREAK_GRACE, DigestReport, build_report
-from bot.domain.schedule import DueDigest, GuildSettings, due_digest, week_bounds
+from bot.domain.schedule import (
+    DueDigest,
+    GuildSettings,
+    claimed_digest,
+    due_digest,
+    week_bounds,
+)
 from cogs.digest import render
 from storage.schedules import RunState
 
@@ -62,10 +68,11 @@ def missing_permissions(channel: discord.abc.GuildChannel, me: discord.Member) -
     return [label for flag, label in REQUIRED_PERMISSIONS.items() if not getattr(granted, flag)]
 
 
-def nonce(guild_id: int, week: str, page: int) -> str:
-    """The same 25-character nonce every time this page of this digest is sent."""
-    digest = hashlib.sha256(f"digest:{guild_id}:{week}:{page}".encode()).hexdigest()
-    return digest[:25]
+def nonce(guild_id: int, week: str, page: int, generation: int = 0) -> str:
+    """The same 25-character nonce every time this page of this digest is sent (a retry or
+    a takeover), and a new one when an admin chose to post it again."""
+    seed = f"digest:{guild_id}:{week}:{page}" + (f":{generation}" if generation else "")
+    return hashlib.sha256(seed.encode()).hexdigest()[:25]
 
 
 def describe_failure(error: BaseException) -> str:
@@ -104,6 +111,29 @@ class DigestPoster:
             return Result(Outcome.NOT_OURS)
         return await self.post(settings, due)
 
+    async def resume(self, guild_id: int, week: date) -> Result:
+        """Finish a digest whose claim a stopped process left (its lease ran out): post the
+        pages it did not, or skip it and say why when it is past the grace period."""
+        now = self.bot.now()
+        settings = await self.bot.storage.guild_settings(guild_id)
+        due = claimed_digest(settings, week, now)
+        if not settings.digest_on or due.expired:
+            run = await self.bot.storage.claim_digest(
+                guild_id, week, owner=self.bot.instance_id, now=now, lease_until=now + LEASE
+            )
+            if run is None:
+                return Result(Outcome.NOT_OURS)
+            reason = (
+                "the digest was turned off before it was finished"
+                if not settings.digest_on
+                else f"it was left unfinished past the grace period ({settings.grace})"
+            )
+            await self._finish(settings, due, RunState.SKIPPED, reason=reason)
+            log.warning("Skipped the digest of week %s for guild %s: %s", due.key, guild_id, reason)
+            return Result(Outcome.NOT_OURS)
+        log.info("Taking over the digest of week %s for guild %s", due.key, guild_id)
+        return await self.post(settings, due)
+
     async def build(self, settings: GuildSettings, week_due: DueDigest) -> DigestReport:
         start, end = week_bounds(week_due.week, settings.timezone)
         until = min(self.bot.now(), end + STREAK_GRACE)
@@ -140,7 +170,7 @@ class DigestPoster:
                 message = await channel.send(
                     content=page.content,
                     embeds=page.embeds,
-                    nonce=nonce(guild_id, due.key, index),
+                    nonce=nonce(guild_id, due.key, index, run.generation),
                     allowed_mentions=page.allowed_mentions(),
                 )
                 posted += 1
@@ -152,6 +182,7 @@ class DigestPoster:
                     message_id=message.id,
                     now=now,
                     lease_until=now + LEASE,
+                    channel_id=channel.id,
                 )
                 if not still_ours:
                     log.warning("Lost the claim on guild %s week %s mid-post", guild_id, due.key)

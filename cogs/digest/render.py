@@ -18,7 +18,8 @@ import discord
 from bot import format as fmt
 from bot.domain.digest import DigestMember, DigestReport, MemberWeek
 from bot.domain.rules import NudgeKind
-from bot.domain.schedule import EmptyWeek, GuildSettings
+from bot.domain.schedule import DueDigest, EmptyWeek, GuildSettings
+from storage.schedules import DigestRun
 
 DESCRIPTION_LIMIT = 4_096
 MESSAGE_EMBED_CHARS = 6_000
@@ -53,6 +54,34 @@ def week_label_of(first: date, tz: ZoneInfo) -> str:
     """'16–22 Nov 2026 (Europe/Berlin)': the covered week as plain dates, in the server's zone,
     named because readers are everywhere."""
     return f"{fmt.week(first, year=True)}{fmt.zone_note(tz, True)}"
+
+
+def off_text(settings: GuildSettings) -> str:
+    """Why /digest send cannot post: the digest was turned off, or never set up."""
+    if settings.digest_from is not None:
+        return (
+            "The weekly digest is off in this server. Turn it back on with "
+            "`/setup digest channel:#weekly-digest`, then send."
+        )
+    return (
+        "There is no digest channel yet. Choose one with "
+        "`/setup digest channel:#weekly-digest`, then send."
+    )
+
+
+def already_posted_text(settings: GuildSettings, due: DueDigest, run: DigestRun) -> str:
+    """This week's digest is out already: when, where, and what Post again does."""
+    channel_id = run.channel_id or settings.digest_channel_id
+    where = f"<#{channel_id}>"
+    if run.message_ids and channel_id:
+        link = f"https://discord.com/channels/{settings.guild_id}/{channel_id}/{run.message_ids[0]}"
+        where += f" ({link})"
+    when = f" {fmt.timestamp(run.updated_at, 'R')}" if run.updated_at else ""
+    return (
+        f"The digest for {week_label_of(due.week, settings.timezone)} was already posted{when} "
+        f"in {where}. Press **Post again** to post it once more with today's numbers; the one "
+        "already posted stays."
+    )
 
 
 def name(member: DigestMember) -> str:

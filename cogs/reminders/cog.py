@@ -1,20 +1,23 @@
-"""Reminder jobs: one per (time zone, reminder time) that some member uses, each a
-CronTrigger in that zone, so every member is reached at their own local time.
+"""Reminders: one job per (time zone, reminder time) that some member uses (`bot.jobs`), so
+every member is reached at their own local time.
 
-A reminder is recorded before it is sent, so two processes never both send it. A DM the
-member's settings refuse is remembered; the reminder then falls back once to a mention in
-the digest channel, only where the server and the member both allow mentions.
+A reminder is claimed before it is sent, with a lease, so two processes never both send it;
+a process that stops between claiming and sending leaves it to the sweep of a living one,
+and the DM carries a fixed nonce so a retry is not delivered twice. A DM the member's
+settings refuse is remembered; the reminder then falls back once to a mention in the digest
+channel, only where the server and the member both allow mentions.
 """
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import discord
-from apscheduler.triggers.cron import CronTrigger
 from discord.ext import commands
 
 from bot.domain.periods import local_day, monday_of
@@ -33,44 +36,37 @@ if TYPE_CHECKING:
     from bot.client import NetGainBot
 
 log = logging.getLogger(__name__)
-PREFIX = "reminders:"
+# A reminder being sent is claimed for this long; a sender that stops leaves it to the sweep.
+LEASE = timedelta(minutes=2)
 
 
-def job_id(timezone: str, at: str) -> str:
-    return f"{PREFIX}{timezone}:{at}"
+def nonce(user_id: int, kind: str, week: date) -> str:
+    """The same nonce each time this reminder is sent, so a retry after a crash is not
+    delivered twice."""
+    return hashlib.sha256(f"reminder:{user_id}:{kind}:{week}".encode()).hexdigest()[:25]
 
 
 class Reminders(commands.Cog):
     def __init__(self, bot: NetGainBot) -> None:
         self.bot = bot
+        self._started: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         await self.refresh()
+        every = timedelta(seconds=self.bot.settings.claim_sweep_seconds)
+        self.bot.jobs.set_sweep("reminders", self._sweep, every)
+        self._started = asyncio.create_task(self._sweep())
+        self._started.add_done_callback(_log_failure)
 
     async def cog_unload(self) -> None:
-        for job in self.bot.scheduler.get_jobs():
-            if job.id.startswith(PREFIX):
-                job.remove()
+        if self._started is not None:
+            self._started.cancel()
+        self.bot.jobs.remove_reminders()
+        self.bot.jobs.remove_sweep("reminders")
 
     async def refresh(self) -> None:
         """Make the jobs match the (time zone, time) pairs members use now."""
-        wanted = {job_id(tz, at): (tz, at) for tz, at in await self.bot.storage.reminder_times()}
-        for job in self.bot.scheduler.get_jobs():
-            if job.id.startswith(PREFIX) and job.id not in wanted:
-                job.remove()
-        for identifier, (tz, at) in wanted.items():
-            if self.bot.scheduler.get_job(identifier) is not None:
-                continue
-            hour, minute = (int(part) for part in at.split(":"))
-            self.bot.scheduler.add_job(
-                self._scheduled,
-                CronTrigger(hour=hour, minute=minute, timezone=ZoneInfo(tz)),
-                args=[tz, at],
-                id=identifier,
-                name=f"reminders at {at} {tz}",
-                replace_existing=True,
-                misfire_grace_time=int(timedelta(hours=6).total_seconds()),
-            )
+        self.bot.jobs.set_reminder_times(await self.bot.storage.reminder_times(), self._scheduled)
 
     # A member's time or zone, their server's zone, or a new member can each change the set
     # of (time zone, time) pairs in use.
@@ -83,6 +79,7 @@ class Reminders(commands.Cog):
     async def _scheduled(self, timezone: str, at: str) -> None:
         await self.bot.wait_until_ready()
         await self.run(timezone, at)
+        await self._sweep()
 
     async def run(self, timezone: str, at: str) -> None:
         """Remind every member due at this local time; one member's failure stops no one."""
@@ -97,60 +94,96 @@ class Reminders(commands.Cog):
             except Exception:
                 log.exception("Reminder for user %s failed", candidate.user_id)
 
+    async def _sweep(self) -> None:
+        """Finish the reminders a stopped sender left claimed: it was decided they were due."""
+        await self.bot.wait_until_ready()
+        now = self.bot.now()
+        storage = self.bot.storage
+        try:
+            stale = await storage.stale_reminders(now)
+        except Exception:
+            log.exception("Looking for unfinished reminders failed")
+            return
+        for user_id, kind, week in stale:
+            try:
+                candidate = await self.bot.storage.reminder_candidate(user_id, week)
+                if candidate is None:  # reminders turned off (or the member forgot) since
+                    await self.bot.storage.set_reminder_via(user_id, kind, week, "none")
+                    continue
+                log.info("Taking over the %s reminder of user %s", kind, user_id)
+                if kind == CONSISTENCY:
+                    await self._consistency(candidate, now, week)
+                else:
+                    await self._engagement(candidate, now, week)
+            except Exception:
+                log.exception("Taking over the %s reminder of user %s failed", kind, user_id)
+        ends = await storage.reminder_lease_end(self.bot.now())
+        if ends is not None:
+            self.bot.jobs.sweep_at("reminders", ends + timedelta(seconds=1), self._sweep)
+
+    async def _claim(self, candidate: ReminderCandidate, kind: str, week: date) -> bool:
+        now = self.bot.now()
+        return await self.bot.storage.record_reminder(
+            candidate.user_id,
+            kind,
+            week,
+            owner=self.bot.instance_id,
+            guild_id=candidate.home_guild_id,
+            now=now,
+            lease_until=now + LEASE,
+        )
+
     async def _consistency(self, candidate: ReminderCandidate, now: datetime, week: date) -> None:
         storage = self.bot.storage
         user_id = candidate.user_id
-        if not await storage.record_reminder(
-            user_id, CONSISTENCY, week, via="dm", guild_id=candidate.home_guild_id, now=now
-        ):
-            return  # another process sent it
+        if candidate.last_reading is None or not await self._claim(candidate, CONSISTENCY, week):
+            return  # another process sent it, or is sending it
         text = consistency_text(candidate, now)
         fell_back = candidate.fell_back
+        key = nonce(user_id, CONSISTENCY, week)
         if candidate.can_dm(now):
-            if await self._dm(user_id, text):
+            if await self._dm(user_id, text, key):
                 if candidate.dms_closed_at is not None:
                     await storage.set_dms_closed(user_id, None)
+                await storage.set_reminder_via(user_id, CONSISTENCY, week, "dm")
                 return
             await storage.set_dms_closed(user_id, now)
             fell_back = False  # closed anew: one fallback is due again
         # DMs are closed: one mention in the digest channel, once, where mentions are allowed.
-        if not fell_back and candidate.can_mention() and await self._mention(candidate, text):
+        if not fell_back and candidate.can_mention() and await self._mention(candidate, text, key):
             await storage.set_reminder_via(user_id, CONSISTENCY, week, "mention")
             return
         await storage.set_reminder_via(user_id, CONSISTENCY, week, "none")
 
     async def _engagement(self, candidate: ReminderCandidate, now: datetime, week: date) -> None:
         storage = self.bot.storage
-        if not await storage.record_reminder(
-            candidate.user_id,
-            ENGAGEMENT,
-            week,
-            via="dm",
-            guild_id=candidate.home_guild_id,
-            now=now,
-        ):
+        user_id = candidate.user_id
+        if not await self._claim(candidate, ENGAGEMENT, week):
             return
-        readings = await storage.recent_readings(candidate.user_id, now - ACTIVE_WITHIN)
+        readings = await storage.recent_readings(user_id, now - ACTIVE_WITHIN)
         text = engagement_text(mid_week(readings, now, candidate.timezone))
         sent = text is not None and candidate.can_dm(now)
         if sent and text is not None:
-            sent = await self._dm(candidate.user_id, f"Your mid-week nudge from NetGain\n{text}")
+            sent = await self._dm(
+                user_id,
+                f"Your mid-week nudge from NetGain\n{text}",
+                nonce(user_id, ENGAGEMENT, week),
+            )
             if not sent:
-                await storage.set_dms_closed(candidate.user_id, now)
-        if not sent:
-            await storage.set_reminder_via(candidate.user_id, ENGAGEMENT, week, "none")
+                await storage.set_dms_closed(user_id, now)
+        await storage.set_reminder_via(user_id, ENGAGEMENT, week, "dm" if sent else "none")
 
-    async def _dm(self, user_id: int, text: str) -> bool:
+    async def _dm(self, user_id: int, text: str, key: str) -> bool:
         """Send a DM; False when the member's settings refuse it."""
         user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
         try:
-            await user.send(text)
+            await user.send(text, nonce=key)
         except discord.Forbidden:
             log.info("DMs to user %s are closed", user_id)
             return False
         return True
 
-    async def _mention(self, candidate: ReminderCandidate, text: str) -> bool:
+    async def _mention(self, candidate: ReminderCandidate, text: str, key: str) -> bool:
         channel = self.bot.get_channel(candidate.digest_channel_id or 0)
         if not isinstance(channel, discord.TextChannel):
             return False
@@ -158,6 +191,7 @@ class Reminders(commands.Cog):
             await channel.send(
                 f"<@{candidate.user_id}> a reminder from NetGain (your DMs are closed, so it "
                 f"comes here, once): {text}",
+                nonce=key,
                 allowed_mentions=discord.AllowedMentions(
                     everyone=False, roles=False, users=[discord.Object(candidate.user_id)]
                 ),
@@ -166,3 +200,8 @@ class Reminders(commands.Cog):
             log.warning("Could not post a reminder mention in channel %s", channel.id)
             return False
         return True
+
+
+def _log_failure(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("Looking for unfinished reminders at start failed", exc_info=task.exception())

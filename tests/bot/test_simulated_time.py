@@ -13,6 +13,7 @@ from bot.client import NetGainBot
 from bot.sandbox.clock import SimulatedTime
 from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
+from tests.conftest import SWEEP_IN_TESTS
 
 
 class BotWithDailyJob(NetGainBot):
@@ -38,7 +39,11 @@ async def test_a_job_runs_at_its_time_even_when_the_timer_rounds_past_it(tmp_pat
     storage = await SQLiteStorage.open(tmp_path / "t.db")
     try:
         with time_machine.travel(start, tick=False) as traveller:
-            settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path}/t.db")  # type: ignore[call-arg]
+            settings = Settings(  # type: ignore[call-arg]
+                _env_file=None,
+                database_url=f"sqlite:///{tmp_path}/t.db",
+                claim_sweep_seconds=SWEEP_IN_TESTS,
+            )
             bot = BotWithDailyJob(storage=storage, settings=settings)
             async with simcord.run(bot) as env:
                 clock = SimulatedTime(env, traveller, lambda: bot.scheduler)

@@ -17,6 +17,7 @@ from bot.sandbox.clock import SimulatedTime
 from bot.sandbox.session import Sandbox
 from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
+from tests.conftest import SWEEP_IN_TESTS
 
 
 class Typed:
@@ -137,7 +138,9 @@ async def sandbox_session(
 ) -> AsyncIterator[tuple[Sandbox, list[str]]]:
     """A whole sandbox session on its own database: what `netgain sandbox` runs."""
     storage = await SQLiteStorage.open(db_path)
-    settings = Settings(_env_file=None, database_url=f"sqlite:///{db_path}")  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite:///{db_path}", claim_sweep_seconds=SWEEP_IN_TESTS
+    )
     printed: list[str] = []
     try:
         bot = bot_class(storage=storage, settings=settings, force_sync=True)

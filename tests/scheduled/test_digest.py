@@ -117,8 +117,13 @@ async def test_two_processes_racing_at_the_slot_post_once(
         ("America/New_York", "01:30", datetime(2026, 10, 29), datetime(2026, 11, 1, 5, 30)),
         # 02:30 happens twice in Berlin on Sunday 2026-10-25.
         ("Europe/Berlin", "02:30", datetime(2026, 10, 22), datetime(2026, 10, 25, 0, 30)),
-        # 02:30 never happens in New York on Sunday 2026-03-08: posted at 03:30 EDT.
-        ("America/New_York", "02:30", datetime(2026, 3, 5), datetime(2026, 3, 8, 7, 30)),
+        # 02:30 never happens in New York on Sunday 2026-03-08: posted at the jump, 03:00 EDT.
+        ("America/New_York", "02:30", datetime(2026, 3, 5), datetime(2026, 3, 8, 7, 0)),
+        # Midnight never happens on these nights: a 00:30 slot posts at 01:00 local, once.
+        ("America/Santiago", "00:30", datetime(2026, 9, 3), datetime(2026, 9, 6, 4, 0)),
+        ("Asia/Beirut", "00:30", datetime(2026, 3, 26), datetime(2026, 3, 28, 22, 0)),
+        ("America/Havana", "00:30", datetime(2026, 3, 5), datetime(2026, 3, 8, 5, 0)),
+        ("Atlantic/Azores", "00:30", datetime(2026, 3, 26), datetime(2026, 3, 29, 1, 0)),
     ],
 )
 async def test_dst_weeks_post_exactly_once(

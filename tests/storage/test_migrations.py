@@ -40,6 +40,14 @@ SEEDS: dict[int, list[str]] = {
         " VALUES (99, 'America/New_York', 555, 1795000000)",
         "INSERT INTO digest_runs (guild_id, week, state, created_at, updated_at)"
         " VALUES (99, '2026-11-09', 'posted', 1795000000, 1795000000)",
+        "INSERT INTO reminders_sent (user_id, kind, week, via, guild_id, sent_at)"
+        " VALUES (7, 'consistency', '2026-11-09', 'dm', 99, 1795000000)",
+    ],
+    3: [
+        "INSERT INTO reminders_sent (user_id, kind, week, via, guild_id, sent_at, owner,"
+        " lease_until) VALUES (7, 'engagement', '2026-11-16', 'pending', 99, 1795100000,"
+        " 'host:1', 1795100120)",
+        "UPDATE digest_runs SET channel_id = 555 WHERE guild_id = 99",
     ],
 }
 
@@ -87,6 +95,11 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
         settings = await reopened_settings(db_path)
         assert settings.timezone.key == "America/New_York"
         assert settings.digest_channel_id == 555
+        sent = query(db_path, "SELECT user_id, kind, week, via FROM reminders_sent")
+        assert (7, "consistency", "2026-11-09", "dm") in sent
+    if version >= 3:
+        pending = query(db_path, "SELECT via, owner FROM reminders_sent WHERE kind = 'engagement'")
+        assert pending == [("pending", "host:1")]
 
 
 async def reopened_settings(db_path: Path):  # type: ignore[no-untyped-def]

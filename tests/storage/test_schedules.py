@@ -175,6 +175,9 @@ async def test_readings_use_the_servers_time_zone_until_the_member_sets_one(
     assert outcome.timezone.key == "Europe/Berlin"
 
 
+LEASE_SPAN = timedelta(minutes=2)
+
+
 async def test_reminder_schedules_follow_the_member_then_their_first_server(
     storage: SQLiteStorage,
 ) -> None:
@@ -195,12 +198,25 @@ async def test_reminder_schedules_follow_the_member_then_their_first_server(
     assert (ana.user_id, ana.home_guild_id, ana.consistency_days) == (1, GUILD, 5)
     assert ana.last_reading == NOW - timedelta(days=8)
     assert ana.reminded == frozenset()
-    assert await storage.record_reminder(1, "consistency", WEEK, via="dm", guild_id=None, now=NOW)
-    assert not await storage.record_reminder(
-        1, "consistency", WEEK, via="dm", guild_id=None, now=NOW
-    )
+    lease = NOW + LEASE_SPAN
+    claim = {"guild_id": None, "lease_until": lease}
+    assert await storage.record_reminder(1, "consistency", WEEK, owner="a", now=NOW, **claim)
+    # Held: nobody else sends it, not even once the sender finished.
+    assert not await storage.record_reminder(1, "consistency", WEEK, owner="b", now=NOW, **claim)
     [again] = await storage.reminder_candidates("Europe/Berlin", "18:00", WEEK)
     assert again.reminded == frozenset({"consistency"})
+    # A sender that stopped before finishing: its claim is taken over once the lease ran out.
+    later = lease + timedelta(seconds=1)
+    assert await storage.stale_reminders(NOW) == []
+    assert await storage.stale_reminders(later) == [(1, "consistency", WEEK)]
+    assert await storage.record_reminder(
+        1, "consistency", WEEK, owner="b", now=later, guild_id=None, lease_until=later + LEASE_SPAN
+    )
+    await storage.set_reminder_via(1, "consistency", WEEK, "dm")
+    finished = later + timedelta(hours=1)
+    assert not await storage.record_reminder(
+        1, "consistency", WEEK, owner="c", now=finished, guild_id=None, lease_until=finished
+    )
     await storage.set_dms_closed(1, NOW)
     [closed] = await storage.reminder_candidates("Europe/Berlin", "18:00", WEEK)
     assert closed.dms_closed_at == NOW
