@@ -118,7 +118,7 @@ def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime:
     A time that happens twice (clocks going back) is its first occurrence; a time that never
     happens (clocks jumping forward over it) is the first instant after it: the jump itself.
     """
-    naive = datetime.combine(day, at)
+    naive = datetime.combine(day, at.replace(fold=0, tzinfo=None))
     first = naive.replace(tzinfo=tz).astimezone(UTC)
     if first.astimezone(tz).replace(tzinfo=None) == naive:
         return first
