@@ -8,6 +8,7 @@ a short apology. Either way the member always hears back.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -80,6 +81,20 @@ def describe(interaction: discord.Interaction[Any]) -> str:
         f"{what} options={options} user={interaction.user.id} guild={interaction.guild_id} "
         f"channel={interaction.channel_id} interaction={interaction.id}"
     )
+
+
+def defer_when_slow(
+    interaction: discord.Interaction[Any], *, thinking: bool = True, ephemeral: bool = False
+) -> Callable[[], Awaitable[None]]:
+    """What a write calls when it is still waiting for the database after
+    `storage.ports.SLOW_WRITE` (2 s): defer, so Discord's 3-second deadline is kept, and
+    answer with a follow-up once the write is committed."""
+
+    async def defer() -> None:
+        log.info("Deferring %s: its write is waiting for the database", describe(interaction))
+        await interaction.response.defer(thinking=thinking, ephemeral=ephemeral)
+
+    return defer
 
 
 async def reply_ephemeral(

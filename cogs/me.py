@@ -22,7 +22,7 @@ from discord.ext import commands
 from bot.domain.errors import UserError
 from bot.domain.models import Platform
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
-from bot.errors import reply_ephemeral
+from bot.errors import defer_when_slow, reply_ephemeral
 from cogs.options import ON_OFF, TIMEZONE, Choices, ClockTimeOption
 from cogs.tracking.options import PLATFORM
 from storage.schedules import MemberSettings
@@ -136,7 +136,9 @@ class Me(commands.Cog):
             await reply_ephemeral(interaction, text)
             return
         after = apply(before, changes)
-        await self.bot.storage.save_member_settings(after, now=now)
+        await self.bot.storage.save_member_settings(
+            after, now=now, on_slow=defer_when_slow(interaction, ephemeral=True)
+        )
         self.bot.dispatch("netgain_member_settings_changed", after)
         await reply_ephemeral(interaction, f"Saved.\n{summary(after, now)}")
 

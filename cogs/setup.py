@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.domain.errors import UserError
 from bot.domain.schedule import DAYS, EmptyWeek, GuildSettings, next_slot
-from bot.errors import reply_ephemeral
+from bot.errors import defer_when_slow, reply_ephemeral
 from bot.format import timestamp
 from cogs.digest.poster import missing_permissions, problem_note
 from cogs.options import ENGAGEMENT_DAY, ON_OFF, TIMEZONE, WEEKDAY, Choices, ClockTimeOption, Whole
@@ -123,9 +123,10 @@ class Setup(commands.Cog):
             )
             if not before.digest_on or moved:
                 after = after.with_changes(digest_from=now)
-        await self.bot.storage.save_guild_settings(after, now=now)
+        slow = defer_when_slow(interaction, ephemeral=True)
+        await self.bot.storage.save_guild_settings(after, now=now, on_slow=slow)
         if before.problem is not None and after.digest_channel_id != before.digest_channel_id:
-            await self.bot.storage.set_problem(after.guild_id, None, now=now)
+            await self.bot.storage.set_problem(after.guild_id, None, now=now, on_slow=slow)
         self.bot.dispatch("netgain_guild_settings_changed", after)
         await self._answer(interaction, before, digest_summary(after, now))
 
@@ -150,7 +151,9 @@ class Setup(commands.Cog):
             engagement_day=before.engagement_day if engagement_day is None else engagement_day,
             mentions=before.mentions if mentions is None else mentions,
         )
-        await self.bot.storage.save_guild_settings(after, now=self.bot.now())
+        await self.bot.storage.save_guild_settings(
+            after, now=self.bot.now(), on_slow=defer_when_slow(interaction, ephemeral=True)
+        )
         self.bot.dispatch("netgain_guild_settings_changed", after)
         await self._answer(interaction, before, reminders_summary(after))
 

@@ -12,6 +12,7 @@ from bot.domain.digest import DigestMember
 from bot.domain.models import Platform, Reading
 from bot.domain.reminders import ReminderCandidate
 from bot.domain.schedule import GuildSettings
+from storage.ports import OnSlow
 
 
 class RunState(StrEnum):
@@ -60,14 +61,24 @@ class ScheduleStore(ABC):
         """The server's settings, or the defaults if it has none yet."""
 
     @abstractmethod
-    async def save_guild_settings(self, settings: GuildSettings, *, now: datetime) -> None: ...
+    async def save_guild_settings(
+        self, settings: GuildSettings, *, now: datetime, on_slow: OnSlow | None = None
+    ) -> None:
+        """Committed when this returns; `on_slow` runs if the write waits past 2 s."""
 
     @abstractmethod
     async def digest_guilds(self) -> list[GuildSettings]:
         """Every server with a digest channel set."""
 
     @abstractmethod
-    async def set_problem(self, guild_id: int, problem: str | None, *, now: datetime) -> None:
+    async def set_problem(
+        self,
+        guild_id: int,
+        problem: str | None,
+        *,
+        now: datetime,
+        on_slow: OnSlow | None = None,
+    ) -> None:
         """Remember (or clear, with None) what last went wrong, for the server's admins."""
 
     # ---- member settings -------------------------------------------------------------------
@@ -76,7 +87,10 @@ class ScheduleStore(ABC):
     async def member_settings(self, user_id: int) -> MemberSettings: ...
 
     @abstractmethod
-    async def save_member_settings(self, settings: MemberSettings, *, now: datetime) -> None: ...
+    async def save_member_settings(
+        self, settings: MemberSettings, *, now: datetime, on_slow: OnSlow | None = None
+    ) -> None:
+        """Committed when this returns; `on_slow` runs if the write waits past 2 s."""
 
     # ---- digests ---------------------------------------------------------------------------
 

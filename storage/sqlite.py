@@ -6,8 +6,14 @@ Three connections per process, each with its own worker thread, all in autocommi
   in groups (`storage.sqlite_writer`); the thread serialises them, so no asyncio lock is held;
 - the *reader*, read-only: /net, /history and /undo's look-up read a WAL snapshot through
   it and never wait for a writer, in this process or another;
-- the connection of the multi-statement transactions (settings, digests, reminders), where
-  an asyncio lock keeps two commands from interleaving statements.
+- the *lookups* connection, read-only: the multi-statement reads of settings, digests and
+  reminders, under an asyncio lock of its own, so a read never waits behind a write;
+- the connection of the multi-statement writes of the scheduled work (digest claims,
+  reminders), where an asyncio lock keeps two jobs from interleaving statements.
+
+Settings a command changes (`/setup`, `/me`) are written through the writer like readings,
+so a write held up by another connection's lock defers the command instead of missing
+Discord's 3-second deadline.
 
 WAL lets readers work while one connection writes; a writer waits its turn for the write
 lock (`storage.sqlite_writer.WRITE_WAIT`) instead of failing.
@@ -21,7 +27,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import aiosqlite
@@ -69,6 +75,17 @@ async def _open_reading_connections(
     return writer, reader
 
 
+async def _open_read_only(path: Path) -> aiosqlite.Connection:
+    lookups = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await lookups.execute("PRAGMA query_only = ON")
+        await lookups.execute(f"PRAGMA busy_timeout = {READ_WAIT_MS}")
+    except BaseException:
+        await lookups.close()
+        raise
+    return lookups
+
+
 class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aiosqlite.Connection]):
     def __init__(
         self,
@@ -76,12 +93,15 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         path: Path,
         writer: aiosqlite.Connection,
         reader: aiosqlite.Connection,
+        lookups: aiosqlite.Connection,
     ) -> None:
         self._db = db
         self.path = path
         self._lock = asyncio.Lock()
         self._writes = GroupWriter(writer)
         self._reader = reader
+        self._lookups = lookups
+        self._lookup_lock = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path) -> SQLiteStorage:
@@ -101,20 +121,32 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
             await db.execute("PRAGMA synchronous = FULL")
             version = await migrate(db, migrations)
             writer, reader = await _open_reading_connections(path)
+            lookups = await _open_read_only(path)
         except BaseException:
             await db.close()
             raise
         log.info("Storage ready: %s (schema version %d)", path, version)
-        return cls(db, path, writer, reader)
+        return cls(db, path, writer, reader, lookups)
 
     async def close(self) -> None:
         await self._reader.close()
+        async with self._lookup_lock:
+            await self._lookups.close()
         await self._writes.close()
         async with self._lock:
             await self._db.close()
 
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[aiosqlite.Connection]:
+        if not write:
+            # A read snapshot on its own connection: it never queues behind a write.
+            async with self._lookup_lock:
+                await self._lookups.execute("BEGIN")
+                try:
+                    yield self._lookups
+                finally:
+                    await asyncio.shield(self._lookups.execute("COMMIT"))
+            return
         async with self._lock:
             # IMMEDIATE takes the write lock up front, so a writer never fails half-way
             # on a lock upgrade while another process writes.
@@ -125,6 +157,10 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
                 await asyncio.shield(self._db.execute("ROLLBACK"))
                 raise
             await asyncio.shield(self._db.execute("COMMIT"))
+
+    async def _write_one(self, sql: str, params: Any, on_slow: OnSlow | None) -> None:
+        """One statement, committed through the writer like a reading."""
+        await self._writes.write(lambda conn: conn.execute(sql, params).close(), on_slow)
 
     # ---- readings: one trip to a database thread each --------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +11,7 @@ import aiosqlite
 
 from bot.domain.models import Platform
 from bot.domain.schedule import EmptyWeek, GuildSettings
+from storage.ports import OnSlow
 from storage.schedules import MemberSettings
 from storage.sqlite_rows import clock_time, fetch_all, maybe_instant, ts, zone
 
@@ -57,6 +58,8 @@ class SQLiteSettings:
     """Server and member settings, run in `SQLiteStorage`'s transactions."""
 
     _transaction: Callable[..., AbstractAsyncContextManager[aiosqlite.Connection]]
+    # One statement through the writer (`SQLiteStorage`): committed, or deferred when slow.
+    _write_one: Callable[[str, Any, OnSlow | None], Awaitable[None]]
 
     # ---- server settings -------------------------------------------------------------------
 
@@ -67,38 +70,40 @@ class SQLiteSettings:
             )
         return _settings(rows[0]) if rows else GuildSettings(guild_id)
 
-    async def save_guild_settings(self, settings: GuildSettings, *, now: datetime) -> None:
-        async with self._transaction(write=True) as db:
-            await db.execute(
-                """
-                INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, digest_from,
-                    digest_day, digest_time, empty_week, grace_hours, consistency_days,
-                    engagement_day, mentions, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (guild_id) DO UPDATE SET
-                    timezone = excluded.timezone, digest_channel_id = excluded.digest_channel_id,
-                    digest_from = excluded.digest_from,
-                    digest_day = excluded.digest_day, digest_time = excluded.digest_time,
-                    empty_week = excluded.empty_week, grace_hours = excluded.grace_hours,
-                    consistency_days = excluded.consistency_days,
-                    engagement_day = excluded.engagement_day, mentions = excluded.mentions,
-                    updated_at = excluded.updated_at
-                """,
-                (
-                    settings.guild_id,
-                    settings.timezone.key,
-                    settings.digest_channel_id,
-                    ts(settings.digest_from) if settings.digest_from else None,
-                    settings.digest_day,
-                    settings.digest_time.strftime("%H:%M"),
-                    settings.empty_week.value,
-                    int(settings.grace.total_seconds() // 3600),
-                    settings.consistency_days,
-                    settings.engagement_day,
-                    int(settings.mentions),
-                    ts(now),
-                ),
-            )
+    async def save_guild_settings(
+        self, settings: GuildSettings, *, now: datetime, on_slow: OnSlow | None = None
+    ) -> None:
+        await self._write_one(
+            """
+            INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, digest_from,
+                digest_day, digest_time, empty_week, grace_hours, consistency_days,
+                engagement_day, mentions, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                timezone = excluded.timezone, digest_channel_id = excluded.digest_channel_id,
+                digest_from = excluded.digest_from,
+                digest_day = excluded.digest_day, digest_time = excluded.digest_time,
+                empty_week = excluded.empty_week, grace_hours = excluded.grace_hours,
+                consistency_days = excluded.consistency_days,
+                engagement_day = excluded.engagement_day, mentions = excluded.mentions,
+                updated_at = excluded.updated_at
+            """,
+            (
+                settings.guild_id,
+                settings.timezone.key,
+                settings.digest_channel_id,
+                ts(settings.digest_from) if settings.digest_from else None,
+                settings.digest_day,
+                settings.digest_time.strftime("%H:%M"),
+                settings.empty_week.value,
+                int(settings.grace.total_seconds() // 3600),
+                settings.consistency_days,
+                settings.engagement_day,
+                int(settings.mentions),
+                ts(now),
+            ),
+            on_slow,
+        )
 
     async def digest_guilds(self) -> list[GuildSettings]:
         async with self._transaction(write=False) as db:
@@ -109,17 +114,24 @@ class SQLiteSettings:
             )
         return [_settings(row) for row in rows]
 
-    async def set_problem(self, guild_id: int, problem: str | None, *, now: datetime) -> None:
-        async with self._transaction(write=True) as db:
-            await db.execute(
-                """
-                INSERT INTO guild_settings (guild_id, problem, problem_at, updated_at)
-                VALUES (?, ?, ?, ?)
-                ON CONFLICT (guild_id) DO UPDATE SET
-                    problem = excluded.problem, problem_at = excluded.problem_at
-                """,
-                (guild_id, problem, ts(now) if problem else None, ts(now)),
-            )
+    async def set_problem(
+        self,
+        guild_id: int,
+        problem: str | None,
+        *,
+        now: datetime,
+        on_slow: OnSlow | None = None,
+    ) -> None:
+        await self._write_one(
+            """
+            INSERT INTO guild_settings (guild_id, problem, problem_at, updated_at)
+            VALUES (?, ?, ?, ?)
+            ON CONFLICT (guild_id) DO UPDATE SET
+                problem = excluded.problem, problem_at = excluded.problem_at
+            """,
+            (guild_id, problem, ts(now) if problem else None, ts(now)),
+            on_slow,
+        )
 
     # ---- member settings -------------------------------------------------------------------
 
@@ -143,25 +155,27 @@ class SQLiteSettings:
             mentions=bool(mentions),
         )
 
-    async def save_member_settings(self, settings: MemberSettings, *, now: datetime) -> None:
-        async with self._transaction(write=True) as db:
-            await db.execute(
-                """
-                INSERT INTO members (user_id, default_platform, timezone, reminders,
-                                     reminder_time, mentions, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (user_id) DO UPDATE SET
-                    default_platform = excluded.default_platform,
-                    timezone = excluded.timezone, reminders = excluded.reminders,
-                    reminder_time = excluded.reminder_time, mentions = excluded.mentions
-                """,
-                (
-                    settings.user_id,
-                    settings.default_platform.value,
-                    settings.timezone.key if settings.timezone else None,
-                    int(settings.reminders),
-                    settings.reminder_time.strftime("%H:%M") if settings.reminder_time else None,
-                    int(settings.mentions),
-                    ts(now),
-                ),
-            )
+    async def save_member_settings(
+        self, settings: MemberSettings, *, now: datetime, on_slow: OnSlow | None = None
+    ) -> None:
+        await self._write_one(
+            """
+            INSERT INTO members (user_id, default_platform, timezone, reminders,
+                                 reminder_time, mentions, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (user_id) DO UPDATE SET
+                default_platform = excluded.default_platform,
+                timezone = excluded.timezone, reminders = excluded.reminders,
+                reminder_time = excluded.reminder_time, mentions = excluded.mentions
+            """,
+            (
+                settings.user_id,
+                settings.default_platform.value,
+                settings.timezone.key if settings.timezone else None,
+                int(settings.reminders),
+                settings.reminder_time.strftime("%H:%M") if settings.reminder_time else None,
+                int(settings.mentions),
+                ts(now),
+            ),
+            on_slow,
+        )

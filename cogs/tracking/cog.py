@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -17,7 +16,7 @@ from bot.domain.models import Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import period_bounds
 from bot.domain.rules import growth_over
 from bot.domain.summaries import summarize
-from bot.errors import describe
+from bot.errors import defer_when_slow
 from bot.usecases import tracking
 from bot.usecases.tracking import AlreadyLogged, History, Logged, NeedsConfirmation
 from bot.views import ConfirmView
@@ -42,20 +41,6 @@ log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction["NetGainBot"]
 FIRST_LOG_HINT = "Start with `/log followers 1200 following 300`."
-
-
-def defer_when_slow(
-    interaction: discord.Interaction[Any], *, thinking: bool = True
-) -> Callable[[], Awaitable[None]]:
-    """What a write calls when it is still waiting for the database after
-    `storage.ports.SLOW_WRITE` (2 s): defer, so Discord's 3-second deadline is kept, and
-    answer with a follow-up once the write is committed."""
-
-    async def defer() -> None:
-        log.info("Deferring %s: its write is waiting for the database", describe(interaction))
-        await interaction.response.defer(thinking=thinking)
-
-    return defer
 
 
 async def answer(interaction: discord.Interaction[Any], **message: Any) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import World
-from tests.support.db import WriteLockHolder, count_rows
+from tests.support.db import WriteLockHolder, count_rows, query
 
 
 class ReleaseOnDeferral(logging.Handler):
@@ -47,7 +47,7 @@ class CommittedAtAnswer(list):  # type: ignore[type-arg]
 
 @pytest.fixture
 def deferral_log() -> Iterator[logging.Logger]:
-    logger = logging.getLogger("cogs.tracking.cog")
+    logger = logging.getLogger("bot.errors")
     level = logger.level
     logger.setLevel(logging.INFO)
     yield logger
@@ -112,3 +112,26 @@ async def test_a_slow_undo_defers_the_press_then_edits_the_message(
     message = prompt.response
     assert message.content.startswith("Removed your TikTok reading of 1,000 followers")
     assert message.components == []
+
+
+async def test_settings_read_at_once_and_a_slow_settings_write_defers(
+    world: World, deferral_log: logging.Logger
+) -> None:
+    await world.alice.slash(world.channel, "me", timezone="Europe/Berlin")
+    recorder = CommittedAtAnswer(world.db_path)
+    world.env.backend.http_requests = recorder
+    with WriteLockHolder(world.db_path) as holder:
+        shown = await world.alice.slash(world.channel, "me")
+        assert not holder.release.is_set()  # read without waiting for the lock
+        release = ReleaseOnDeferral(holder, world.db_path)
+        deferral_log.addHandler(release)
+        try:
+            changed = await world.alice.slash(world.channel, "me", reminders="off")
+        finally:
+            deferral_log.removeHandler(release)
+    assert "Europe/Berlin" in shown.response.content
+    assert holder.release.is_set()  # it waited, and deferred rather than miss the deadline
+    assert [kind for kind, *_ in recorder.seen][-2:] == ["callback", "followup"]
+    assert changed.ephemeral
+    assert "off" in changed.response.content
+    assert query(world.db_path, "SELECT reminders FROM members") == [(0,)]
