@@ -27,8 +27,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.schedule import DueDigest, week_bounds
+from bot.usecases.digest import HISTORY
 from cogs.digest import render
-from cogs.digest.poster import HISTORY, DigestPoster
+from cogs.digest.poster import DigestPoster
 from storage.sqlite import SQLiteStorage
 
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")

@@ -1,19 +1,24 @@
 """The small interfaces the use cases ask of storage, one per concern.
 
 A use case takes only the ports it needs, so a new backend (PostgreSQL) or a new feature adds
-or implements a port rather than growing one wide interface. These are about a member's
-readings; every method is one transaction, in one trip to the database.
+or implements a port rather than growing one wide interface. Every method is one
+transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Protocol, TypeVar
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import MemberProfile, Platform, Reading, ReadingDraft
+
+if TYPE_CHECKING:
+    from bot.domain.reminders import ReminderCandidate
+    from bot.domain.schedule import GuildSettings
+    from storage.schedules import DigestData, DigestRun, MemberSettings
 
 RefusalT = TypeVar("RefusalT")
 
@@ -135,3 +140,54 @@ class MembersPort(Protocol):
         commands show) from `since(their zone)` on, plus the one just before: one snapshot,
         read without waiting for any writer."""
         ...
+
+
+# ---- what runs on a schedule: server and member settings, digests, reminders ---------------
+# Implemented by `storage.schedules.ScheduleStore` (SQLite: storage/sqlite_settings.py,
+# sqlite_digests.py, sqlite_reminders.py).
+
+
+class SettingsPort(Protocol):
+    async def guild_settings(self, guild_id: int) -> GuildSettings: ...
+
+    async def save_guild_settings(
+        self, settings: GuildSettings, *, now: datetime, on_slow: OnSlow | None = None
+    ) -> None: ...
+
+    async def digest_guilds(self) -> list[GuildSettings]: ...
+
+    async def member_settings(self, user_id: int) -> MemberSettings: ...
+
+    async def save_member_settings(
+        self, settings: MemberSettings, *, now: datetime, on_slow: OnSlow | None = None
+    ) -> None: ...
+
+
+class DigestsPort(Protocol):
+    async def digest_data(
+        self, guild_id: int, tz: ZoneInfo, since: datetime, until: datetime
+    ) -> DigestData:
+        """The server's members and their readings taken in (since, until]."""
+        ...
+
+    async def digest_run(self, guild_id: int, week: date) -> DigestRun | None: ...
+
+    async def stale_digest_claims(self, now: datetime) -> list[tuple[int, date]]: ...
+
+    async def digest_lease_end(self, now: datetime) -> datetime | None: ...
+
+
+class RemindersPort(Protocol):
+    async def reminder_times(self) -> set[tuple[str, str]]: ...
+
+    async def reminder_candidates(
+        self, timezone: str, at: str, week: date
+    ) -> list[ReminderCandidate]: ...
+
+    async def reminder_candidate(self, user_id: int, week: date) -> ReminderCandidate | None: ...
+
+    async def recent_readings(self, user_id: int, since: datetime) -> list[Reading]: ...
+
+    async def stale_reminders(self, now: datetime) -> list[tuple[int, str, date]]: ...
+
+    async def reminder_lease_end(self, now: datetime) -> datetime | None: ...

@@ -30,8 +30,6 @@ from bot.domain.rules import (
 
 DROP_RATIO = 0.05
 DROP_FOLLOWERS = 1_000
-# Kept for callers that fetch a little past the week; readings after it are ignored.
-STREAK_GRACE = timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,14 +19,14 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.domain.digest import STREAK_GRACE, DigestReport, build_report
+from bot.domain.digest import DigestReport
 from bot.domain.schedule import (
     DueDigest,
     GuildSettings,
     claimed_digest,
     due_digest,
-    week_bounds,
 )
+from bot.usecases.digest import build_digest
 from cogs.digest import render
 from storage.schedules import RunState
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
-HISTORY = timedelta(weeks=53)  # enough for a year-long streak
 REQUIRED_PERMISSIONS = {
     "view_channel": "View Channel",
     "send_messages": "Send Messages",
@@ -135,14 +134,7 @@ class DigestPoster:
         return await self.post(settings, due)
 
     async def build(self, settings: GuildSettings, week_due: DueDigest) -> DigestReport:
-        start, end = week_bounds(week_due.week, settings.timezone)
-        until = min(self.bot.now(), end + STREAK_GRACE)
-        data = await self.bot.storage.digest_data(
-            settings.guild_id, settings.timezone, start - HISTORY, until
-        )
-        return build_report(
-            data.members, data.readings, week_due.week, start, end, settings.timezone
-        )
+        return await build_digest(self.bot.storage, settings, week_due.week, self.bot.now())
 
     async def post(self, settings: GuildSettings, due: DueDigest, *, force: bool = False) -> Result:
         storage, guild_id, owner = self.bot.storage, settings.guild_id, self.bot.instance_id

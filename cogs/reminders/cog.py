@@ -15,21 +15,12 @@ import hashlib
 import logging
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import discord
 from discord.ext import commands
 
-from bot.domain.periods import local_day, monday_of
-from bot.domain.reminders import (
-    ACTIVE_WITHIN,
-    CONSISTENCY,
-    ENGAGEMENT,
-    ReminderCandidate,
-    mid_week,
-    needs_consistency,
-    needs_engagement,
-)
+from bot.domain.reminders import CONSISTENCY, ENGAGEMENT, ReminderCandidate
+from bot.usecases.reminders import due_reminders, nudge_figures
 from cogs.reminders.render import consistency_text, engagement_text
 
 if TYPE_CHECKING:
@@ -84,15 +75,15 @@ class Reminders(commands.Cog):
     async def run(self, timezone: str, at: str) -> None:
         """Remind every member due at this local time; one member's failure stops no one."""
         now = self.bot.now()
-        week = monday_of(local_day(now, ZoneInfo(timezone)))
-        for candidate in await self.bot.storage.reminder_candidates(timezone, at, week):
+        week, due = await due_reminders(self.bot.storage, timezone, at, now)
+        for member in due:
             try:
-                if needs_consistency(candidate, now):
-                    await self._consistency(candidate, now, week)
-                if needs_engagement(candidate, now):
-                    await self._engagement(candidate, now, week)
+                if member.consistency:
+                    await self._consistency(member.candidate, now, week)
+                if member.engagement:
+                    await self._engagement(member.candidate, now, week)
             except Exception:
-                log.exception("Reminder for user %s failed", candidate.user_id)
+                log.exception("Reminder for user %s failed", member.candidate.user_id)
 
     async def _sweep(self) -> None:
         """Finish the reminders a stopped sender left claimed: it was decided they were due."""
@@ -160,8 +151,7 @@ class Reminders(commands.Cog):
         user_id = candidate.user_id
         if not await self._claim(candidate, ENGAGEMENT, week):
             return
-        readings = await storage.recent_readings(user_id, now - ACTIVE_WITHIN)
-        text = engagement_text(mid_week(readings, now, candidate.timezone))
+        text = engagement_text(await nudge_figures(storage, candidate, now))
         sent = text is not None and candidate.can_dm(now)
         if sent and text is not None:
             sent = await self._dm(
