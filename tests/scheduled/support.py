@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,33 @@ class Server:
                 parts += [embed.title or "", embed.description or ""]
                 parts += [f"{f.name}: {f.value}" for f in embed.fields]
         return "\n".join(parts)
+
+
+async def many_members_log(
+    storage: SQLiteStorage, server: Server, count: int, name: str, **extra: int
+) -> None:
+    """`count` members each log twice in the server's first days (through the use case,
+    quicker than slash commands), under names like `name.format(user)`."""
+    from bot.domain.models import ReadingDraft
+    from bot.usecases import tracking
+
+    start = server.env.now()
+    for user in range(1, count + 1):
+        for day, followers in ((0, 1000 + user), (2, 1000 + user * 3)):
+            await tracking.log_reading(
+                storage,
+                ReadingDraft(
+                    user_id=user,
+                    guild_id=server.guild.id,
+                    platform=None,
+                    followers=followers,
+                    following=100,
+                    display_name=name.format(user),
+                    **{key: value + day for key, value in extra.items()},  # type: ignore[arg-type]
+                ),
+                now=start + timedelta(days=day, minutes=user),
+                confirmed=True,
+            )
 
 
 async def restart(env: Env, db_path: Path, settings: Settings) -> SQLiteStorage:

@@ -16,7 +16,7 @@ from bot.sandbox.clock import SimulatedTime
 from bot.settings import Settings
 from cogs.digest.poster import DigestPoster, nonce
 from storage.sqlite import SQLiteStorage
-from tests.scheduled.support import Server, posts_to, restart
+from tests.scheduled.support import Server, many_members_log, posts_to, restart
 from tests.support.db import query
 
 DAY = timedelta(days=1)
@@ -248,29 +248,10 @@ async def test_a_failing_server_does_not_stop_the_others(
 async def test_a_250_member_digest_is_split_within_discords_limits(
     simcord_env: Env, clock: SimulatedTime, storage: SQLiteStorage
 ) -> None:
-    from bot.domain.models import ReadingDraft
-    from bot.usecases import tracking
-
     server = Server(simcord_env)
     await server.setup_digest()
     await server.admin.slash(server.general, "setup reminders", mentions="on")
-    start = simcord_env.now()
-    for user in range(1, 251):
-        for day, followers in ((0, 1000 + user), (2, 1000 + user * 3)):
-            await tracking.log_reading(
-                storage,
-                ReadingDraft(
-                    user_id=user,
-                    guild_id=server.guild.id,
-                    platform=None,
-                    followers=followers,
-                    following=100,
-                    posts=10 + day,
-                    display_name=f"creator_{user:03d}_with_a_longish_name",
-                ),
-                now=start + timedelta(days=day, minutes=user),
-                confirmed=True,
-            )
+    await many_members_log(storage, server, 250, "creator_{:03d}_with_a_longish_name", posts=10)
     await clock.advance(7 * DAY)
     messages = server.digests()
     assert len(messages) > 2

@@ -18,7 +18,7 @@ from cogs.digest import render
 from cogs.digest.poster import LEASE, DigestPoster
 from cogs.reminders.cog import LEASE as REMINDER_LEASE
 from storage.sqlite import SQLiteStorage
-from tests.scheduled.support import Server, posts_to, restart
+from tests.scheduled.support import Server, many_members_log, posts_to, restart
 from tests.scheduled.test_reminders import dms
 from tests.support.db import query
 
@@ -117,27 +117,9 @@ async def test_a_takeover_posts_only_the_pages_not_yet_posted(
     storage: SQLiteStorage,
     settings: Settings,
 ) -> None:
-    from bot.domain.models import ReadingDraft
-    from bot.usecases import tracking
-
     server = Server(simcord_env)
     await server.setup_digest()
-    start = simcord_env.now()
-    for user in range(1, 81):
-        for day, followers in ((0, 1000 + user), (2, 1000 + user * 3)):
-            await tracking.log_reading(
-                storage,
-                ReadingDraft(
-                    user_id=user,
-                    guild_id=server.guild.id,
-                    platform=None,
-                    followers=followers,
-                    following=100,
-                    display_name=f"creator_{user:03d}",
-                ),
-                now=start + timedelta(days=day, minutes=user),
-                confirmed=True,
-            )
+    await many_members_log(storage, server, 80, "creator_{:03d}")
     simcord_env.bot.scheduler.pause()
     await clock.advance_to(SLOT)
     bot = simcord_env.bot
