@@ -181,6 +181,8 @@ class Digest(commands.Cog):
         self, interaction: discord.Interaction[Any], settings: GuildSettings, due: DueDigest
     ) -> None:
         result = await self.poster.post(settings, due, force=True)
+        if result.outcome is Outcome.RETRYING:
+            await self._sweep()  # look again when the claim's lease ends
         label = render.week_label_of(due.week, settings.timezone)
         if result.outcome is Outcome.POSTED:
             text = (
@@ -192,6 +194,11 @@ class Digest(commands.Cog):
             text = "Nothing posted: nobody logged that week, and this server stays quiet."
         elif result.outcome is Outcome.NOT_OURS:
             text = "The digest is being posted right now; look in the channel in a moment."
+        elif result.outcome is Outcome.RETRYING:
+            text = (
+                f"Discord could not take the digest just now ({result.problem}); NetGain tries "
+                "again in a couple of minutes, by itself."
+            )
         else:
             text = f"The digest could not be posted: {result.problem}. Fix that, then send again."
         await reply_ephemeral(interaction, text)

@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
+# Tries of one digest when Discord answers 429 or 5xx (or the network fails) before it is
+# marked failed for the admins; each retry comes when the claim's lease ends.
+ATTEMPTS = 3
 REQUIRED_PERMISSIONS = {
     "view_channel": "View Channel",
     "send_messages": "Send Messages",
@@ -48,6 +51,7 @@ class Outcome(StrEnum):
     POSTED = "posted"
     QUIET = "quiet"  # an empty week, and the server chose to stay quiet
     NOT_OURS = "not ours"  # already posted, skipped, failed, or being posted elsewhere
+    RETRYING = "retrying"  # Discord was briefly unavailable: taken over again after the lease
     FAILED = "failed"
 
 
@@ -72,6 +76,13 @@ def nonce(guild_id: int, week: str, page: int, generation: int = 0) -> str:
     a takeover), and a new one when an admin chose to post it again."""
     seed = f"digest:{guild_id}:{week}:{page}" + (f":{generation}" if generation else "")
     return hashlib.sha256(seed.encode()).hexdigest()[:25]
+
+
+def is_transient(error: BaseException) -> bool:
+    """Rate limited, a server error, or the network: worth another try in a moment."""
+    if isinstance(error, discord.HTTPException):
+        return error.status == 429 or error.status >= 500
+    return isinstance(error, (OSError, TimeoutError))
 
 
 def describe_failure(error: BaseException) -> str:
@@ -180,6 +191,17 @@ class DigestPoster:
                     log.warning("Lost the claim on guild %s week %s mid-post", guild_id, due.key)
                     return Result(Outcome.NOT_OURS, messages=posted - run.pages_posted)
         except Exception as error:
+            if is_transient(error) and run.attempts < ATTEMPTS:
+                log.warning(
+                    "Digest of week %s for guild %s hit %s (attempt %d of %d); it is taken "
+                    "over again when its lease ends",
+                    due.key,
+                    guild_id,
+                    describe_failure(error),
+                    run.attempts,
+                    ATTEMPTS,
+                )
+                return Result(Outcome.RETRYING, problem=describe_failure(error))
             return await self._failed(settings, due, error)
         await self._finish(settings, due, RunState.POSTED, late=due.late)
         if settings.problem is not None:

@@ -287,16 +287,19 @@ async def test_mentions_only_for_members_who_allow_them(
     assert "Creators-bob" in server.text()  # a plain name
 
 
-async def test_a_retried_page_carries_the_same_nonce(
-    simcord_env: Env, clock: SimulatedTime, db_path: Path
+@pytest.mark.parametrize("status", [500, 429])
+async def test_a_refused_post_is_retried_with_the_same_nonce(
+    simcord_env: Env, clock: SimulatedTime, db_path: Path, status: int
 ) -> None:
     server = Server(simcord_env)
     await server.setup_digest()
     await server.alice.slash(server.general, "log", followers=10, following=1)
-    simcord_env.inject_error("POST", f"/channels/{server.digest.id}/messages", status=500)
-    await clock.advance(5 * DAY)  # Monday's post fails once, and is recorded as failed
-    assert query(db_path, "SELECT state FROM digest_runs") == [("failed",)]
-    await server.admin.slash(server.general, "digest send")  # an admin retries
+    simcord_env.inject_error("POST", f"/channels/{server.digest.id}/messages", status=status)
+    # Monday 09:00's post is refused once; the claim is taken over when its lease ends.
+    await clock.advance_to(datetime(2026, 1, 5, 9, 1, tzinfo=UTC))
+    assert server.digests() == []
+    assert query(db_path, "SELECT state FROM digest_runs") == [("claimed",)]
+    await clock.advance(timedelta(minutes=2))
     first, retry = posts_to(simcord_env, server.digest.id)
     # Discord drops a second message with the same nonce: a retry cannot duplicate a page.
     assert first.json["nonce"] == retry.json["nonce"] == nonce(server.guild.id, "2025-12-29", 0)
@@ -304,3 +307,18 @@ async def test_a_retried_page_carries_the_same_nonce(
     assert len(first.json["nonce"]) <= 25
     assert len(server.digests()) == 1
     assert query(db_path, "SELECT state FROM digest_runs") == [("posted",)]
+
+
+async def test_a_digest_refused_every_time_is_marked_failed_after_three_tries(
+    simcord_env: Env, clock: SimulatedTime, db_path: Path
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=10, following=1)
+    path = f"/channels/{server.digest.id}/messages"
+    simcord_env.inject_error("POST", path, status=503, times=None)
+    await clock.advance_to(datetime(2026, 1, 5, 9, 10, tzinfo=UTC))
+    assert len(posts_to(simcord_env, server.digest.id)) == 3
+    assert query(db_path, "SELECT state, attempts FROM digest_runs") == [("failed", 3)]
+    settings = await simcord_env.bot.storage.guild_settings(server.guild.id)
+    assert settings.problem is not None and "503" in settings.problem
