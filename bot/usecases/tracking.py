@@ -145,7 +145,7 @@ async def log_reading(
         week=week_to_date(nearby, now, found.profile.timezone),
         timezone=found.profile.timezone,
         nearby=nearby,
-        backfilled=reading.taken_at != now,
+        backfilled=found.placement.taken_at != now,
         new_member=not found.profile.known,
     )
 

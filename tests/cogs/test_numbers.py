@@ -91,3 +91,9 @@ async def test_the_streak_counts_logging_on_any_platform(world: World) -> None:
     await world.alice.slash(world.channel, "log", followers=300, following=10, platform="instagram")
     shown = fields(await world.alice.slash(world.channel, "net", platform="tiktok"))
     assert shown["Logging streak"] == "**2 weeks** in a row with a reading."
+
+
+async def test_a_reading_for_now_is_not_called_a_backfill(world: World) -> None:
+    await world.env.advance_time(0.25)  # a clock between whole seconds, as real clocks are
+    result = await world.alice.slash(world.channel, "log", followers=1000, following=100)
+    assert result.response.embeds[0].description is None
