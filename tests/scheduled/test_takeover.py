@@ -101,7 +101,7 @@ async def test_a_graceful_stop_hands_its_claim_over_at_once(
     assert await bot.storage.claim_digest(
         server.guild.id, WEEK, owner=bot.instance_id, now=SLOT, lease_until=SLOT + LEASE
     )
-    await bot._release_claims()  # what close() does once commands and jobs have finished
+    await bot.close()  # Ctrl-C or SIGTERM: commands and jobs finish, then claims go
     reopened = await restart(simcord_env, db_path, settings)
     try:
         await clock.advance(timedelta(seconds=1))
