@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.schedule import DueDigest, week_bounds
+from bot.domain.periods import week_bounds
+from bot.domain.schedule import DueDigest
 from bot.usecases.digest import HISTORY
 from cogs.digest import render
 from cogs.digest.poster import DigestPoster

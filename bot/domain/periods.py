@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.errors import UserError
 from bot.domain.models import Period
 
+ONE_WEEK = timedelta(weeks=1)
 EARLIEST_DAY = date(2004, 1, 1)
 # A backfilled day is stored at local noon: the same calendar day for anyone within 12 hours.
 BACKFILL_TIME = time(12)
@@ -32,9 +33,30 @@ def monday_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def week_of(moment: datetime, tz: ZoneInfo) -> date:
+    """The local Monday of the week [Monday 00:00, next Monday 00:00) that contains `moment`.
+
+    Decided by instants, like every stretch: where a DST change repeats the hour around
+    Monday 00:00, the repeated hour already belongs to the new week.
+    """
+    local = moment.astimezone(tz)
+    monday = monday_of(local.date())
+    if local.hour in (0, 23):  # only near midnight can the date and the instant disagree
+        if moment < local_midnight(monday, tz):
+            return monday - ONE_WEEK
+        if moment >= local_midnight(monday + ONE_WEEK, tz):
+            return monday + ONE_WEEK
+    return monday
+
+
+def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Start and end of the local week starting `monday`, as instants: [start, end)."""
+    return local_midnight(monday, tz), local_midnight(monday + ONE_WEEK, tz)
+
+
 def week_start(moment: datetime, tz: ZoneInfo) -> datetime:
     """Monday 00:00 local of the week that contains `moment`."""
-    return local_midnight(monday_of(local_day(moment, tz)), tz)
+    return week_bounds(week_of(moment, tz), tz)[0]
 
 
 def week_starts(now: datetime, tz: ZoneInfo, count: int) -> list[datetime]:

@@ -22,42 +22,25 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import Growth
 from bot.domain.models import Reading
-from bot.domain.periods import local_day, local_midnight, monday_of
+from bot.domain.periods import ONE_WEEK, local_day
 
-ONE_WEEK = timedelta(weeks=1)
+# The week a reading belongs to is the first of these rules; its calendar arithmetic lives
+# with the rest in `bot.domain.periods`, and is part of this module's surface.
+from bot.domain.periods import week_bounds as week_bounds
+from bot.domain.periods import week_of as week_of
+
 # Ten years of weekly logging: a bound, so a streak never loops without end.
 STREAK_CAP = 520
 # Growth under half a percent over a week reads as stalled (PRODUCT.md: "growth stalled").
 STALLED_PCT = 0.005
 # TikTok's median engagement is about 2.6% (PRODUCT.md, "Formulas"); under it reads as low.
 LOW_ENGAGEMENT = 0.026
-
-
-def week_of(moment: datetime, tz: ZoneInfo) -> date:
-    """The local Monday of the week [Monday 00:00, next Monday 00:00) that contains `moment`.
-
-    Decided by instants, like every stretch: where a DST change repeats the hour around
-    Monday 00:00, the repeated hour already belongs to the new week.
-    """
-    local = moment.astimezone(tz)
-    monday = monday_of(local.date())
-    if local.hour in (0, 23):  # only near midnight can the date and the instant disagree
-        if moment < local_midnight(monday, tz):
-            return monday - ONE_WEEK
-        if moment >= local_midnight(monday + ONE_WEEK, tz):
-            return monday + ONE_WEEK
-    return monday
-
-
-def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Start and end of the local week starting `monday`, as instants: [start, end)."""
-    return local_midnight(monday, tz), local_midnight(monday + ONE_WEEK, tz)
 
 
 class Missing(StrEnum):

@@ -17,7 +17,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import UserError
-from bot.domain.periods import local_day, local_midnight, monday_of
+from bot.domain.periods import local_day, monday_of
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_DIGEST_TIME = time(9, 0)
@@ -172,11 +172,6 @@ def daily_from(at: time, tz: ZoneInfo, moment: datetime) -> datetime:
 def covered_week(slot: datetime, tz: ZoneInfo) -> date:
     """The local Monday of the week a digest posted at `slot` covers: the week before."""
     return monday_of(local_day(slot, tz)) - timedelta(weeks=1)
-
-
-def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Start and end of a local Monday-to-Sunday week, as UTC instants."""
-    return local_midnight(monday, tz), local_midnight(monday + timedelta(weeks=1), tz)
 
 
 @dataclass(frozen=True, slots=True)

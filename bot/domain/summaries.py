@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Period, Reading
-from bot.domain.periods import local_midnight, period_bounds
-from bot.domain.rules import Measured, growth_over, logging_streak, week_of
+from bot.domain.periods import local_midnight, period_bounds, week_bounds, week_of
+from bot.domain.rules import Measured, growth_over, logging_streak
 
 GLANCE_WEEKS = 6
 
@@ -45,8 +45,7 @@ def glance(
         monday = this_monday - timedelta(weeks=back)
         if monday < first_week:
             break
-        start = local_midnight(monday, tz)
-        end = local_midnight(monday + timedelta(weeks=1), tz)
+        start, end = week_bounds(monday, tz)
         found.append(WeekGlance(monday, growth_over(readings, start, end), back == 0))
     return found
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.domain.errors import UserError
+from bot.domain.periods import week_bounds
 from bot.domain.schedule import (
     GuildSettings,
     covered_week,
@@ -18,7 +19,6 @@ from bot.domain.schedule import (
     parse_timezone,
     this_weeks_digest,
     timezone_choices,
-    week_bounds,
 )
 
 NEW_YORK = ZoneInfo("America/New_York")
