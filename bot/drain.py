@@ -21,22 +21,50 @@ DRAIN_SECONDS = 5.0
 RESTARTING = "NetGain is restarting; try again in a moment."
 
 
-class InFlight:
-    def __init__(self, limit: float = DRAIN_SECONDS) -> None:
-        self.limit = limit
+class Running:
+    """Tasks a stop waits for (up to a limit) and then cancels."""
+
+    def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
-        self.closing = False
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+    def add(self, task: asyncio.Task[Any]) -> None:
+        if task not in self._tasks:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def finish(self, limit: float, what: str, where: str) -> None:
+        """Wait up to `limit` seconds for the tasks running now, then cancel the rest (a
+        transaction cancelled half-way rolls back; a claim stays for another to finish)."""
+        running = {task for task in self._tasks if task is not asyncio.current_task()}
+        if not running:
+            return
+        log.info("Waiting for %d %s %s (up to %g s)", len(running), what, where, limit)
+        _, late = await asyncio.wait(running, timeout=limit)
+        if late:
+            log.warning("Cancelling %d %s still running", len(late), what)
+            for task in late:
+                task.cancel()
+            await asyncio.wait(late, timeout=1)
+
+
+class InFlight:
+    def __init__(self, limit: float = DRAIN_SECONDS) -> None:
+        self.limit = limit
+        self._running = Running()
+        self.closing = False
+
+    def __len__(self) -> int:
+        return len(self._running)
 
     async def admit(self, interaction: discord.Interaction[Any]) -> bool:
         """True to go on; False once closing, after telling the member if still possible."""
         if not self.closing:
             task = asyncio.current_task()
-            if task is not None and task not in self._tasks:
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+            if task is not None:
+                self._running.add(task)
             return True
         log.info("Refused interaction %s: restarting", interaction.id)
         if interaction.client.is_closed() or interaction.response.is_done():
@@ -54,13 +82,4 @@ class InFlight:
         """Take no new interactions; wait up to `limit` seconds for the admitted ones, then
         cancel what is left (a transaction cancelled half-way rolls back)."""
         self.closing = True
-        running = {task for task in self._tasks if task is not asyncio.current_task()}
-        if not running:
-            return
-        log.info("Waiting for %d interaction(s) in flight (up to %g s)", len(running), self.limit)
-        _, late = await asyncio.wait(running, timeout=self.limit)
-        if late:
-            log.warning("Cancelling %d interaction(s) still running", len(late))
-            for task in late:
-                task.cancel()
-            await asyncio.wait(late, timeout=1)
+        await self._running.finish(self.limit, "interaction(s)", "in flight")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,7 +27,7 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.domain.schedule import DEFAULT_GRACE, GuildSettings, daily_from, slot_from
-from bot.drain import DRAIN_SECONDS
+from bot.drain import DRAIN_SECONDS, Running
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,8 @@ ONCE = "sweep-once:"
 REMINDER_GRACE = timedelta(hours=6)
 
 Run = Callable[..., Awaitable[None]]
+# Finishes what is left and says when to look again (None: nothing is held).
+Sweep = Callable[[], Awaitable[datetime | None]]
 
 
 def _after(previous: datetime | None, now: datetime) -> datetime:
@@ -102,7 +104,8 @@ class Jobs:
     ) -> None:
         self.scheduler = scheduler or make_scheduler()
         self._serves = serves
-        self._running: set[asyncio.Task[Any]] = set()
+        self._running = Running()
+        self._sweeps: dict[str, Sweep] = {}
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -112,15 +115,7 @@ class Jobs:
     async def drain(self, limit: float = DRAIN_SECONDS) -> None:
         """Wait up to `limit` seconds for the jobs running now, then cancel the rest: a claim
         cancelled half-way stays claimed and is taken over later, pages already posted kept."""
-        running = {task for task in self._running if task is not asyncio.current_task()}
-        if not running:
-            return
-        log.info("Waiting for %d job(s) running (up to %g s)", len(running), limit)
-        _, pending = await asyncio.wait(running, timeout=limit)
-        for task in pending:
-            task.cancel()
-        if pending:
-            await asyncio.wait(pending)
+        await self._running.finish(limit, "job(s)", "running")
 
     def _tracked(self, run: Run) -> Run:
         """`run`, noted as running while it runs, so a stop can wait for it."""
@@ -129,13 +124,24 @@ class Jobs:
             task = asyncio.current_task()
             if task is not None:
                 self._running.add(task)
-            try:
-                await run(*args)
-            finally:
-                if task is not None:
-                    self._running.discard(task)
+            await run(*args)
 
         return tracked
+
+    def start_task(
+        self, run: Callable[[], Coroutine[Any, Any, None]], what: str
+    ) -> asyncio.Task[None]:
+        """Work to do once at start (a catch-up), run beside the bot: a stop waits for it like
+        a job, and its failure is logged rather than lost."""
+        task = asyncio.create_task(run())
+        self._running.add(task)
+
+        def logged(done: asyncio.Task[None]) -> None:
+            if not done.cancelled() and done.exception() is not None:
+                log.error("%s failed", what, exc_info=done.exception())
+
+        task.add_done_callback(logged)
+        return task
 
     def pause(self) -> None:
         """No job starts from now on (used while the bot stops)."""
@@ -194,7 +200,7 @@ class Jobs:
             if self.scheduler.get_job(job_id) is not None:
                 continue
             self.scheduler.add_job(
-                run,
+                self._tracked(run),
                 DailyAt(time.fromisoformat(at), ZoneInfo(tz)),
                 args=[tz, at],
                 id=job_id,
@@ -206,33 +212,51 @@ class Jobs:
     def remove_reminders(self) -> None:
         self._remove(REMINDERS)
 
-    # ---- the sweep -------------------------------------------------------------------------
+    # ---- finishing what a stopped process left ------------------------------------------
 
-    def set_sweep(self, name: str, run: Run, every: timedelta) -> None:
-        """A job every `every` that finishes work a stopped process left half-done."""
+    def watch_claims(self, name: str, sweep: Sweep, every: timedelta) -> None:
+        """Run `sweep` every `every`, and again when it says a claim still held runs out.
+
+        `sweep` finishes the claims whose lease ran out and returns when the first one still
+        held will (None if none is), so a claim left by a process that stops is taken over
+        within a lease period even between two periodic runs.
+        """
+        self._sweeps[name] = sweep
         self.scheduler.add_job(
-            self._tracked(run),
+            self._tracked(self.sweep),
             IntervalTrigger(seconds=every.total_seconds(), timezone=UTC),
+            args=[name],
             id=f"{SWEEP}{name}",
             name=f"finish {name} whose lease ran out",
             replace_existing=True,
             misfire_grace_time=int(every.total_seconds()),
         )
 
-    def remove_sweep(self, name: str) -> None:
+    async def sweep(self, name: str) -> None:
+        """Run the sweep of `name` now (after a slot, or at start)."""
+        sweep = self._sweeps.get(name)
+        if sweep is None:
+            return
+        try:
+            ends = await sweep()
+        except Exception:
+            log.exception("Finishing the %s another process left failed", name)
+            return
+        if ends is not None and name in self._sweeps:
+            self.scheduler.add_job(
+                self._tracked(self.sweep),
+                DateTrigger(run_date=ends + timedelta(seconds=1), timezone=UTC),
+                args=[name],
+                id=f"{ONCE}{name}",
+                name=f"finish {name} when a running lease ends",
+                replace_existing=True,
+                misfire_grace_time=None,
+            )
+
+    def stop_watching(self, name: str) -> None:
+        self._sweeps.pop(name, None)
         self._remove(f"{SWEEP}{name}")
         self._remove(f"{ONCE}{name}")
-
-    def sweep_at(self, name: str, when: datetime, run: Run) -> None:
-        """One extra sweep at `when`: when a claim someone holds now will run out."""
-        self.scheduler.add_job(
-            self._tracked(run),
-            DateTrigger(run_date=when, timezone=UTC),
-            id=f"{ONCE}{name}",
-            name=f"finish {name} when a running lease ends",
-            replace_existing=True,
-            misfire_grace_time=None,
-        )
 
     # ---- helpers ---------------------------------------------------------------------------
 
@@ -240,10 +264,3 @@ class Jobs:
         for job in self.scheduler.get_jobs():
             if job.id.startswith(prefix):
                 job.remove()
-
-    def ids(self) -> list[str]:
-        return sorted(job.id for job in self.scheduler.get_jobs())
-
-    def __repr__(self) -> str:  # pragma: no cover - a debugging aid
-        jobs: list[Any] = self.scheduler.get_jobs()
-        return f"Jobs({', '.join(f'{j.id}@{j.next_run_time}' for j in jobs)})"

@@ -9,14 +9,29 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Generic, TypeVar
 
-from storage.ports import MembersPort, ReadingsPort
-from storage.schedules import ScheduleStore
+from storage.ports import (
+    ClaimsPort,
+    DigestsPort,
+    MembersPort,
+    ReadingsPort,
+    RemindersPort,
+    SettingsPort,
+)
 
 # The backend's connection type; kept so `Storage[Any]` reads as it always has.
 TxT = TypeVar("TxT")
 
 
-class Storage(ReadingsPort, MembersPort, ScheduleStore, ABC, Generic[TxT]):
+class Storage(
+    ReadingsPort,
+    MembersPort,
+    SettingsPort,
+    DigestsPort,
+    RemindersPort,
+    ClaimsPort,
+    ABC,
+    Generic[TxT],
+):
     """Everything NetGain keeps; each public method is one transaction."""
 
     @abstractmethod

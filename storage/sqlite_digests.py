@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.domain.digest import DigestMember
-from storage.schedules import DigestData, DigestRun, RunState
+from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
 from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
 
 _RUN = (
@@ -159,25 +159,16 @@ class SQLiteDigests:
             )
         return bool(rows)
 
-    async def stale_digest_claims(self, now: datetime) -> list[tuple[int, date]]:
+    async def digest_claims(self, now: datetime) -> OpenClaims[tuple[int, date]]:
         async with self._transaction(write=False) as db:
             rows = await fetch_all(
                 db,
-                "SELECT guild_id, week FROM digest_runs"
-                " WHERE state = 'claimed' AND lease_until < ? ORDER BY lease_until",
-                (ts(now),),
+                "SELECT guild_id, week, lease_until FROM digest_runs"
+                " WHERE state = 'claimed' ORDER BY lease_until",
             )
-        return [(guild_id, date.fromisoformat(week)) for guild_id, week in rows]
-
-    async def digest_lease_end(self, now: datetime) -> datetime | None:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
-                "SELECT MIN(lease_until) FROM digest_runs"
-                " WHERE state = 'claimed' AND lease_until >= ?",
-                (ts(now),),
-            )
-        return maybe_instant(rows[0][0])
+        return open_claims(
+            [((guild_id, date.fromisoformat(week)), lease) for guild_id, week, lease in rows], now
+        )
 
     async def holds_claims(self, owner: str) -> bool:
         async with self._transaction(write=False) as db:

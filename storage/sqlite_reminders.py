@@ -10,6 +10,7 @@ import aiosqlite
 
 from bot.domain.models import Reading
 from bot.domain.reminders import ReminderCandidate
+from storage.schedules import OpenClaims, open_claims
 from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
 
 # Each member's reminder schedule: their own zone and time, else their home server's zone
@@ -173,25 +174,17 @@ class SQLiteReminders:
                 (via, user_id, kind, week.isoformat()),
             )
 
-    async def reminder_lease_end(self, now: datetime) -> datetime | None:
+    async def reminder_claims(self, now: datetime) -> OpenClaims[tuple[int, str, date]]:
         async with self._transaction(write=False) as db:
             rows = await fetch_all(
                 db,
-                "SELECT MIN(lease_until) FROM reminders_sent"
-                " WHERE via = 'pending' AND lease_until >= ?",
-                (ts(now),),
+                "SELECT user_id, kind, week, lease_until FROM reminders_sent"
+                " WHERE via = 'pending' ORDER BY lease_until",
             )
-        return maybe_instant(rows[0][0])
-
-    async def stale_reminders(self, now: datetime) -> list[tuple[int, str, date]]:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
-                "SELECT user_id, kind, week FROM reminders_sent"
-                " WHERE via = 'pending' AND lease_until < ? ORDER BY lease_until",
-                (ts(now),),
-            )
-        return [(user_id, kind, date.fromisoformat(week)) for user_id, kind, week in rows]
+        return open_claims(
+            [((user, kind, date.fromisoformat(week)), lease) for user, kind, week, lease in rows],
+            now,
+        )
 
     async def set_dms_closed(self, user_id: int, closed_at: datetime | None) -> None:
         async with self._transaction(write=True) as db:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Interaction = discord.Interaction["NetGainBot"]
 MANAGE_SERVER = discord.Permissions(manage_guild=True)
+SWEEP = "digests"
 
 
 class Digest(commands.Cog):
@@ -51,27 +53,29 @@ class Digest(commands.Cog):
             self.bot.jobs.set_digest(settings, self._scheduled)
         # A process that stopped mid-post leaves a claim; whoever is alive finishes it.
         every = timedelta(seconds=self.bot.settings.claim_sweep_seconds)
-        self.bot.jobs.set_sweep("digests", self._sweep, every)
-        self._catch_up = asyncio.create_task(self._catch_up_all([g.guild_id for g in guilds]))
-        self._catch_up.add_done_callback(_log_failure)
+        self.bot.jobs.watch_claims(SWEEP, self._finish_unfinished, every)
+        ids = [g.guild_id for g in guilds]
+        self._catch_up = self.bot.jobs.start_task(
+            functools.partial(self._catch_up_all, ids), "Digest catch-up"
+        )
 
     async def cog_unload(self) -> None:
         if self._catch_up is not None:
             self._catch_up.cancel()
         self.bot.jobs.remove_digests()
-        self.bot.jobs.remove_sweep("digests")
+        self.bot.jobs.stop_watching(SWEEP)
 
     async def _catch_up_all(self, guild_ids: list[int]) -> None:
         await self.bot.wait_until_ready()
         for guild_id in guild_ids:
             if self.bot.jobs.serves(guild_id):
                 await self._post_due(guild_id)
-        await self._sweep()  # claims a stopped process left, even ones still leased
+        await self.bot.jobs.sweep(SWEEP)  # claims a stopped process left, even still leased
 
     async def _scheduled(self, guild_id: int) -> None:
         await self.bot.wait_until_ready()
         await self._post_due(guild_id)
-        await self._sweep()  # another process may hold this digest: watch its lease
+        await self.bot.jobs.sweep(SWEEP)  # another process may hold this one: watch its lease
 
     async def _post_due(self, guild_id: int) -> None:
         """One server's digest; whatever happens, the other servers' digests go on."""
@@ -80,27 +84,23 @@ class Digest(commands.Cog):
         except Exception:
             log.exception("Digest job for guild %s failed", guild_id)
 
-    async def _sweep(self) -> None:
-        """Take over every digest whose claim's lease ran out, in the servers this serves,
-        and look again when the first claim still held runs out."""
+    async def _finish_unfinished(self) -> datetime | None:
+        """Take over every digest whose claim's lease ran out, in the servers this process
+        serves; when the first claim still held runs out."""
         await self.bot.wait_until_ready()
         storage = self.bot.storage
-        try:
-            for guild_id, week in await storage.stale_digest_claims(self.bot.now()):
-                if not self.bot.jobs.serves(guild_id):
-                    continue
-                try:
-                    await self.poster.resume(guild_id, week)
-                except Exception:
-                    log.exception(
-                        "Taking over the digest of guild %s week %s failed", guild_id, week
-                    )
-            ends = await storage.digest_lease_end(self.bot.now())
-        except Exception:
-            log.exception("Looking for unfinished digests failed")
-            return
-        if ends is not None:
-            self.bot.jobs.sweep_at("digests", ends + timedelta(seconds=1), self._sweep)
+        claims = await storage.digest_claims(self.bot.now())
+        if not claims.stale:
+            return claims.next_end
+        for guild_id, week in claims.stale:
+            if not self.bot.jobs.serves(guild_id):
+                continue
+            try:
+                await self.poster.resume(guild_id, week)
+            except Exception:
+                log.exception("Taking over the digest of guild %s week %s failed", guild_id, week)
+        # A takeover that Discord refused for a moment holds a new lease: watch it too.
+        return (await storage.digest_claims(self.bot.now())).next_end
 
     @commands.Cog.listener()
     async def on_netgain_guild_settings_changed(self, settings: GuildSettings) -> None:
@@ -182,7 +182,7 @@ class Digest(commands.Cog):
     ) -> None:
         result = await self.poster.post(settings, due, force=True)
         if result.outcome is Outcome.RETRYING:
-            await self._sweep()  # look again when the claim's lease ends
+            await self.bot.jobs.sweep(SWEEP)  # look again when the claim's lease ends
         label = render.week_label_of(due.week, settings.timezone)
         if result.outcome is Outcome.POSTED:
             text = (
@@ -202,8 +202,3 @@ class Digest(commands.Cog):
         else:
             text = f"The digest could not be posted: {result.problem}. Fix that, then send again."
         await reply_ephemeral(interaction, text)
-
-
-def _log_failure(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("Digest catch-up failed", exc_info=task.exception())

@@ -11,6 +11,7 @@ channel, only where the server and the member both allow mentions.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import logging
 from datetime import date, datetime, timedelta
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # A reminder being sent is claimed for this long; a sender that stops leaves it to the sweep.
 LEASE = timedelta(minutes=2)
+SWEEP = "reminders"
 
 
 def nonce(user_id: int, kind: str, week: date) -> str:
@@ -45,15 +47,16 @@ class Reminders(commands.Cog):
     async def cog_load(self) -> None:
         await self.refresh()
         every = timedelta(seconds=self.bot.settings.claim_sweep_seconds)
-        self.bot.jobs.set_sweep("reminders", self._sweep, every)
-        self._started = asyncio.create_task(self._sweep())
-        self._started.add_done_callback(_log_failure)
+        self.bot.jobs.watch_claims(SWEEP, self._finish_unfinished, every)
+        self._started = self.bot.jobs.start_task(
+            functools.partial(self.bot.jobs.sweep, SWEEP), "Finishing reminders at start"
+        )
 
     async def cog_unload(self) -> None:
         if self._started is not None:
             self._started.cancel()
         self.bot.jobs.remove_reminders()
-        self.bot.jobs.remove_sweep("reminders")
+        self.bot.jobs.stop_watching(SWEEP)
 
     async def refresh(self) -> None:
         """Make the jobs match the (time zone, time) pairs members use now."""
@@ -70,7 +73,7 @@ class Reminders(commands.Cog):
     async def _scheduled(self, timezone: str, at: str) -> None:
         await self.bot.wait_until_ready()
         await self.run(timezone, at)
-        await self._sweep()
+        await self.bot.jobs.sweep(SWEEP)
 
     async def run(self, timezone: str, at: str) -> None:
         """Remind every member due at this local time; one member's failure stops no one."""
@@ -85,21 +88,20 @@ class Reminders(commands.Cog):
             except Exception:
                 log.exception("Reminder for user %s failed", member.candidate.user_id)
 
-    async def _sweep(self) -> None:
-        """Finish the reminders a stopped sender left claimed: it was decided they were due."""
+    async def _finish_unfinished(self) -> datetime | None:
+        """Finish the reminders a stopped sender left claimed (it was decided they were due);
+        when the first claim still held runs out."""
         await self.bot.wait_until_ready()
-        now = self.bot.now()
         storage = self.bot.storage
-        try:
-            stale = await storage.stale_reminders(now)
-        except Exception:
-            log.exception("Looking for unfinished reminders failed")
-            return
-        for user_id, kind, week in stale:
+        now = self.bot.now()
+        claims = await storage.reminder_claims(now)
+        if not claims.stale:
+            return claims.next_end
+        for user_id, kind, week in claims.stale:
             try:
-                candidate = await self.bot.storage.reminder_candidate(user_id, week)
+                candidate = await storage.reminder_candidate(user_id, week)
                 if candidate is None:  # reminders turned off (or the member forgot) since
-                    await self.bot.storage.set_reminder_via(user_id, kind, week, "none")
+                    await storage.set_reminder_via(user_id, kind, week, "none")
                     continue
                 log.info("Taking over the %s reminder of user %s", kind, user_id)
                 if kind == CONSISTENCY:
@@ -108,9 +110,7 @@ class Reminders(commands.Cog):
                     await self._engagement(candidate, now, week)
             except Exception:
                 log.exception("Taking over the %s reminder of user %s failed", kind, user_id)
-        ends = await storage.reminder_lease_end(self.bot.now())
-        if ends is not None:
-            self.bot.jobs.sweep_at("reminders", ends + timedelta(seconds=1), self._sweep)
+        return (await storage.reminder_claims(self.bot.now())).next_end
 
     async def _claim(self, candidate: ReminderCandidate, kind: str, week: date) -> bool:
         now = self.bot.now()
@@ -190,8 +190,3 @@ class Reminders(commands.Cog):
             log.warning("Could not post a reminder mention in channel %s", channel.id)
             return False
         return True
-
-
-def _log_failure(task: asyncio.Task[Any]) -> None:
-    if not task.cancelled() and task.exception() is not None:
-        log.error("Looking for unfinished reminders at start failed", exc_info=task.exception())

@@ -207,8 +207,8 @@ async def test_reminder_schedules_follow_the_member_then_their_first_server(
     assert again.reminded == frozenset({"consistency"})
     # A sender that stopped before finishing: its claim is taken over once the lease ran out.
     later = lease + timedelta(seconds=1)
-    assert await storage.stale_reminders(NOW) == []
-    assert await storage.stale_reminders(later) == [(1, "consistency", WEEK)]
+    assert (await storage.reminder_claims(NOW)).stale == []
+    assert (await storage.reminder_claims(later)).stale == [(1, "consistency", WEEK)]
     assert await storage.record_reminder(
         1, "consistency", WEEK, owner="b", now=later, guild_id=None, lease_until=later + LEASE_SPAN
     )
