@@ -52,8 +52,8 @@ class Surroundings:
     placement: Placement
     before: Reading | None  # the last at or before taken_at
     after: Reading | None  # the first after taken_at
-    week_before: Reading | None  # the last at or before the week's start
-    week_first: Reading | None  # the first after the week's start
+    week_before: Reading | None  # the last before the week began (weeks are [start, end))
+    week_first: Reading | None  # the first at or after the week's start
     latest: Reading | None  # the last at or before now
     # The reading with the same followers and following written since `repeat_since`
     # whose date is closest to this one's (the use case decides if it is a repeat), and when

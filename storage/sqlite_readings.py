@@ -31,9 +31,9 @@ SELECT 'before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :at {_LAST})
 UNION ALL
 SELECT 'after', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at > :at {_FIRST})
 UNION ALL
-SELECT 'week_before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :week {_LAST})
+SELECT 'week_before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at < :week {_LAST})
 UNION ALL
-SELECT 'week_first', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at > :week {_FIRST})
+SELECT 'week_first', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at >= :week {_FIRST})
 UNION ALL
 SELECT 'latest', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :now {_LAST})
 UNION ALL

@@ -97,3 +97,14 @@ async def test_a_reading_for_now_is_not_called_a_backfill(world: World) -> None:
     await world.env.advance_time(0.25)  # a clock between whole seconds, as real clocks are
     result = await world.alice.slash(world.channel, "log", followers=1000, following=100)
     assert result.response.embeds[0].description is None
+
+
+async def test_a_reading_at_monday_midnight_opens_the_week_in_the_log_reply(world: World) -> None:
+    # SimCord starts on Thursday 2026-01-01 00:00 UTC.
+    await world.env.advance_time(3.5 * DAY)  # Sunday noon
+    await world.alice.slash(world.channel, "log", followers=900, following=100)
+    await world.env.advance_time(0.5 * DAY)  # Monday 00:00 exactly: the new week's first
+    await world.alice.slash(world.channel, "log", followers=1000, following=100)
+    await world.env.advance_time(DAY)
+    result = await world.alice.slash(world.channel, "log", followers=1100, following=100)
+    assert fields(result)["This week"].startswith("**+200** followers (+22.2%)")
