@@ -52,38 +52,34 @@ READ_WAIT_MS = 2_000
 RefusalT = TypeVar("RefusalT")
 
 
-async def _open_reading_connections(
-    path: Path,
-) -> tuple[aiosqlite.Connection, aiosqlite.Connection]:
-    """The writer and the read-only reader for readings, on a database already migrated."""
+async def _writes_safely(conn: aiosqlite.Connection) -> None:
+    """What every connection that writes needs."""
+    await conn.execute("PRAGMA foreign_keys = ON")
+    # FULL: a reading acknowledged to a member survives a power cut, not only a crash.
+    await conn.execute("PRAGMA synchronous = FULL")
+
+
+async def _open_writer(path: Path) -> aiosqlite.Connection:
+    """The connection readings and settings are written through, on a migrated database."""
     writer = await aiosqlite.connect(path, isolation_level=None)
     try:
-        reader = await aiosqlite.connect(path, isolation_level=None)
+        await _writes_safely(writer)
     except BaseException:
         await writer.close()
         raise
-    try:
-        await writer.execute("PRAGMA foreign_keys = ON")
-        # FULL: a reading acknowledged to a member survives a power cut, not only a crash.
-        await writer.execute("PRAGMA synchronous = FULL")
-        await reader.execute("PRAGMA query_only = ON")
-        await reader.execute(f"PRAGMA busy_timeout = {READ_WAIT_MS}")
-    except BaseException:
-        await writer.close()
-        await reader.close()
-        raise
-    return writer, reader
+    return writer
 
 
 async def _open_read_only(path: Path) -> aiosqlite.Connection:
-    lookups = await aiosqlite.connect(path, isolation_level=None)
+    """A connection that only reads WAL snapshots: it never waits for a writer."""
+    conn = await aiosqlite.connect(path, isolation_level=None)
     try:
-        await lookups.execute("PRAGMA query_only = ON")
-        await lookups.execute(f"PRAGMA busy_timeout = {READ_WAIT_MS}")
+        await conn.execute("PRAGMA query_only = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {READ_WAIT_MS}")
     except BaseException:
-        await lookups.close()
+        await conn.close()
         raise
-    return lookups
+    return conn
 
 
 class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aiosqlite.Connection]):
@@ -111,21 +107,23 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         await asyncio.to_thread(check_database_file, path, migrations)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = await aiosqlite.connect(path, isolation_level=None)
+        opened: list[aiosqlite.Connection] = []  # the writer, the reader, the lookups
         try:
             mode = await switch_to_wal(db)
             if mode.lower() != "wal":
                 log.warning("SQLite could not use WAL on %s (mode %s)", path, mode)
-            await db.execute("PRAGMA foreign_keys = ON")
+            await _writes_safely(db)
             await db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            # FULL: a reading acknowledged to a member survives a power cut, not only a crash.
-            await db.execute("PRAGMA synchronous = FULL")
             version = await migrate(db, migrations)
-            writer, reader = await _open_reading_connections(path)
-            lookups = await _open_read_only(path)
+            opened.append(await _open_writer(path))
+            opened.append(await _open_read_only(path))
+            opened.append(await _open_read_only(path))
         except BaseException:
-            await db.close()
+            for conn in (db, *opened):
+                await conn.close()
             raise
         log.info("Storage ready: %s (schema version %d)", path, version)
+        writer, reader, lookups = opened
         return cls(db, path, writer, reader, lookups)
 
     async def close(self) -> None:
@@ -158,9 +156,9 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
                 raise
             await asyncio.shield(self._db.execute("COMMIT"))
 
-    async def _write_one(self, sql: str, params: Any, on_slow: OnSlow | None) -> None:
+    async def _write_one(self, statement: str, params: Any, on_slow: OnSlow | None) -> None:
         """One statement, committed through the writer like a reading."""
-        await self._writes.write(lambda conn: conn.execute(sql, params).close(), on_slow)
+        await self._writes.write(lambda conn: conn.execute(statement, params).close(), on_slow)
 
     # ---- readings: one trip to a database thread each --------------------------------------
 
