@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -78,6 +80,16 @@ async def restart(env: Env, db_path: Path, settings: Settings) -> SQLiteStorage:
     storage = await SQLiteStorage.open(db_path)
     await env.restart_bot(NetGainBot(storage=storage, settings=settings))
     return storage
+
+
+@asynccontextmanager
+async def restarted(env: Env, db_path: Path, settings: Settings) -> AsyncIterator[SQLiteStorage]:
+    """`restart`, with the new process's database closed at the end."""
+    storage = await restart(env, db_path, settings)
+    try:
+        yield storage
+    finally:
+        await storage.close()
 
 
 def posts_to(env: Env, channel_id: int) -> list[Any]:

@@ -18,7 +18,7 @@ from cogs.digest import render
 from cogs.digest.poster import LEASE, DigestPoster
 from cogs.reminders.cog import LEASE as REMINDER_LEASE
 from storage.sqlite import SQLiteStorage
-from tests.scheduled.support import Server, many_members_log, posts_to, restart
+from tests.scheduled.support import Server, many_members_log, posts_to, restarted
 from tests.scheduled.test_reminders import dms
 from tests.support.db import query
 
@@ -39,21 +39,30 @@ async def readings(server: Server, clock: SimulatedTime) -> None:
     await server.alice.slash(server.general, "log", followers=1100, following=100)
 
 
+async def claimed_at_the_slot(env: Env, clock: SimulatedTime, owner: str | None) -> Server:
+    """A server whose digest the running process (`owner` None) or another one claimed at
+    its slot, before posting anything."""
+    server = Server(env)
+    await server.setup_digest()
+    await readings(server, clock)
+    env.bot.scheduler.pause()
+    await clock.advance_to(SLOT)
+    assert await env.bot.storage.claim_digest(
+        server.guild.id,
+        WEEK,
+        owner=owner or env.bot.instance_id,
+        now=SLOT,
+        lease_until=SLOT + LEASE,
+    )
+    return server
+
+
 async def test_a_claim_left_at_the_slot_is_finished_after_an_immediate_restart(
     simcord_env: Env, clock: SimulatedTime, db_path: Path, settings: Settings
 ) -> None:
-    server = Server(simcord_env)
-    await server.setup_digest()
-    await readings(server, clock)
     # The process claims the digest at its slot and dies before posting (kill -9, OOM).
-    simcord_env.bot.scheduler.pause()
-    await clock.advance_to(SLOT)
-    storage = simcord_env.bot.storage
-    assert await storage.claim_digest(
-        server.guild.id, WEEK, owner="dead:1", now=SLOT, lease_until=SLOT + LEASE
-    )
-    reopened = await restart(simcord_env, db_path, settings)  # systemd restarts it at once
-    try:
+    server = await claimed_at_the_slot(simcord_env, clock, "dead:1")
+    async with restarted(simcord_env, db_path, settings):  # systemd restarts it at once
         await clock.advance(LEASE - timedelta(seconds=5))
         assert server.digests() == []  # the claim's lease still runs: nobody posts over it
         await clock.advance(timedelta(seconds=10))
@@ -61,8 +70,6 @@ async def test_a_claim_left_at_the_slot_is_finished_after_an_immediate_restart(
         assert query(db_path, "SELECT state, pages_posted FROM digest_runs") == [("posted", 1)]
         await clock.advance(DAY)
         assert len(server.digests()) == 1
-    finally:
-        await reopened.close()
 
 
 async def test_a_living_process_finishes_another_ones_claim_within_a_lease_period(
@@ -73,8 +80,7 @@ async def test_a_living_process_finishes_another_ones_claim_within_a_lease_perio
     await readings(server, clock)
     await clock.advance_to(SLOT + timedelta(hours=1))
     assert len(server.digests()) == 1
-    reopened = await restart(simcord_env, db_path, default_sweep(settings))
-    try:
+    async with restarted(simcord_env, db_path, default_sweep(settings)) as reopened:
         # Another process took the week again (an admin's Post again) and died at once.
         now = clock.now()
         assert await reopened.claim_digest(
@@ -85,29 +91,16 @@ async def test_a_living_process_finishes_another_ones_claim_within_a_lease_perio
         await clock.advance(timedelta(seconds=31))  # one sweep later
         assert len(server.digests()) == 2
         assert query(db_path, "SELECT state FROM digest_runs") == [("posted",)]
-    finally:
-        await reopened.close()
 
 
 async def test_a_graceful_stop_hands_its_claim_over_at_once(
     simcord_env: Env, clock: SimulatedTime, db_path: Path, settings: Settings
 ) -> None:
-    server = Server(simcord_env)
-    await server.setup_digest()
-    await readings(server, clock)
-    simcord_env.bot.scheduler.pause()
-    await clock.advance_to(SLOT)
-    bot = simcord_env.bot
-    assert await bot.storage.claim_digest(
-        server.guild.id, WEEK, owner=bot.instance_id, now=SLOT, lease_until=SLOT + LEASE
-    )
-    await bot.close()  # Ctrl-C or SIGTERM: commands and jobs finish, then claims go
-    reopened = await restart(simcord_env, db_path, settings)
-    try:
+    server = await claimed_at_the_slot(simcord_env, clock, None)
+    await simcord_env.bot.close()  # Ctrl-C or SIGTERM: commands and jobs finish, then claims go
+    async with restarted(simcord_env, db_path, settings):
         await clock.advance(timedelta(seconds=1))
         assert len(server.digests()) == 1  # at once, not after the lease
-    finally:
-        await reopened.close()
 
 
 async def test_a_takeover_posts_only_the_pages_not_yet_posted(
@@ -145,11 +138,8 @@ async def test_a_takeover_posts_only_the_pages_not_yet_posted(
         now=SLOT,
         lease_until=SLOT + LEASE,
     )
-    reopened = await restart(simcord_env, db_path, settings)
-    try:
+    async with restarted(simcord_env, db_path, settings):
         await clock.advance(LEASE + timedelta(seconds=5))
-    finally:
-        await reopened.close()
     sent = posts_to(simcord_env, server.digest.id)
     assert len(sent) == len(pages)  # the first page once, then the rest
     footers = [r.json["embeds"][-1]["footer"]["text"] for r in sent]
@@ -178,8 +168,7 @@ async def test_a_reminder_left_claimed_is_sent_once_after_a_restart(
         now=due,
         lease_until=due + REMINDER_LEASE,
     )
-    reopened = await restart(simcord_env, db_path, settings)
-    try:
+    async with restarted(simcord_env, db_path, settings):
         await clock.advance(REMINDER_LEASE - timedelta(seconds=5))
         assert dms(simcord_env, server.alice) == []
         await clock.advance(timedelta(seconds=10))
@@ -187,5 +176,3 @@ async def test_a_reminder_left_claimed_is_sent_once_after_a_restart(
         assert query(db_path, "SELECT kind, via FROM reminders_sent") == [("consistency", "dm")]
         await clock.advance(DAY)
         assert len(dms(simcord_env, server.alice)) == 1
-    finally:
-        await reopened.close()
