@@ -28,16 +28,19 @@ def signed(value: int) -> str:
     return f"{'+' if value > 0 else MINUS}{abs(value):,}"
 
 
+def noun(value: int, one: str, many: str | None = None) -> str:
+    """The word that goes with `value`: 'follower' for ±1, else 'followers'."""
+    return one if abs(value) == 1 else (many or f"{one}s")
+
+
 def plural(value: int, one: str, many: str | None = None) -> str:
     """'1 follower', '2 followers'; the number as `count` writes it."""
-    word = one if abs(value) == 1 else (many or f"{one}s")
-    return f"{count(value)} {word}"
+    return f"{count(value)} {noun(value, one, many)}"
 
 
 def signed_plural(value: int, one: str, many: str | None = None) -> str:
     """'+1 follower', '−35 followers', '±0 followers'."""
-    word = one if abs(value) == 1 else (many or f"{one}s")
-    return f"{signed(value)} {word}"
+    return f"{signed(value)} {noun(value, one, many)}"
 
 
 def pct(value: float | None) -> str:

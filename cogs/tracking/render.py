@@ -107,14 +107,14 @@ def measured_text(
             f"Growth shows from {_whose(yours)} next log."
         )
     growth = found.growth
-    word = "follower" if abs(growth.delta) == 1 else "followers"
     since = ""
     if found.from_first_log:
         since = f" since {_whose(yours)} first log {fmt.timestamp(found.first.taken_at, 'd')}"
     elif found.start is not None:
         since = f" since {fmt.day(found.start.astimezone(tz).date())}"
     text = (
-        f"**{fmt.signed(growth.delta)}** {word} ({fmt.pct(growth.pct)}){since}\n"
+        f"**{fmt.signed(growth.delta)}** {fmt.noun(growth.delta, 'follower')} "
+        f"({fmt.pct(growth.pct)}){since}\n"
         f"{fmt.count(growth.start)} → {fmt.count(growth.end)} · "
         f"net followers {fmt.signed(found.net_change)}"
     )
