@@ -194,17 +194,12 @@ def due_digest(settings: GuildSettings, now: datetime) -> DueDigest | None:
     slot = latest_slot(settings, now)
     if settings.digest_from is not None and slot < settings.digest_from:
         return None
-    behind = now - slot
-    return DueDigest(
-        week=covered_week(slot, settings.timezone),
-        slot=slot,
-        late=behind > LATE_AFTER,
-        expired=behind > settings.grace,
-    )
+    return claimed_digest(settings, covered_week(slot, settings.timezone), now)
 
 
 def claimed_digest(settings: GuildSettings, week: date, now: datetime) -> DueDigest:
-    """The digest of the week starting `week`, as a claim left unfinished sees it now."""
+    """The digest of the week starting `week` (posted at the next week's slot), and whether
+    posting it now is late or too late."""
     slot = slot_in_week(week + timedelta(weeks=1), settings)
     behind = now - slot
     return DueDigest(
