@@ -37,8 +37,10 @@ class Placement:
     platform: Platform
     taken_at: datetime
     week_start: datetime  # the member's local week containing `now`
-    # A reading with the same counts written (logged_at) at or after this is a repeat.
+    # A reading with the same counts written (logged_at) at or after `repeat_since`, dated
+    # within `repeat_within` of `taken_at`, is a repeat.
     repeat_since: datetime
+    repeat_within: timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +57,9 @@ class Surroundings:
     week_before: Reading | None  # the last before the week began (weeks are [start, end))
     week_first: Reading | None  # the first at or after the week's start
     latest: Reading | None  # the last at or before now
-    # The reading with the same followers and following written since `repeat_since`
-    # whose date is closest to this one's (the use case decides if it is a repeat), and when
-    # it was written.
+    # The reading with the same followers and following written since `repeat_since`, dated
+    # within `repeat_within` of this one, whose date is closest to this one's, and when it
+    # was written.
     repeat: Reading | None
     repeat_logged_at: datetime | None
 

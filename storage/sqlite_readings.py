@@ -24,7 +24,9 @@ _LAST = "ORDER BY taken_at DESC, id DESC LIMIT 1"
 _FIRST = "ORDER BY taken_at, id LIMIT 1"
 
 # One statement for everything /log looks at around a new reading, each row tagged and
-# followed by when it was written.
+# followed by when it was written. Each part is one seek in `readings_by_time`: the repeat
+# is looked for only among readings dated near this one, so a long history costs nothing.
+# "The last at or before now" is "the last at or before this one" unless it is a backfill.
 _COLUMNS = f"{READING_COLUMNS}, logged_at"
 _SURROUNDINGS = f"""
 SELECT 'before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :at {_LAST})
@@ -35,19 +37,22 @@ SELECT 'week_before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at < :week {_L
 UNION ALL
 SELECT 'week_first', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at >= :week {_FIRST})
 UNION ALL
-SELECT 'latest', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :now {_LAST})
+SELECT 'latest', * FROM (
+    SELECT {_COLUMNS} {_MINE} AND taken_at <= :now AND :at <> :now {_LAST})
 UNION ALL
 SELECT 'repeat', * FROM (
     SELECT {_COLUMNS} {_MINE}
+    AND taken_at BETWEEN :at - :within AND :at + :within
     AND followers = :followers AND following = :following AND logged_at >= :since
     ORDER BY abs(taken_at - :at), id DESC LIMIT 1)
 """
 
-_INSERT = f"""
+# No RETURNING: SQLite buffers returned rows in a temporary table first, which costs more
+# than the insert itself; the stored row is exactly what was bound, so it is built here.
+_INSERT = """
 INSERT INTO readings (user_id, platform, taken_at, followers, following, source,
                       likes, posts, gained, lost, note, guild_id, logged_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-RETURNING {READING_COLUMNS}
 """
 
 
@@ -96,29 +101,36 @@ def _surroundings(
     now: datetime,
 ) -> Surroundings:
     placement = rules.place(found)
+    at, now_ts = ts(placement.taken_at), ts(now)
     rows = conn.execute(
         _SURROUNDINGS,
         {
             "user": draft.user_id,
             "platform": placement.platform.value,
-            "at": ts(placement.taken_at),
+            "at": at,
             "week": ts(placement.week_start),
-            "now": ts(now),
+            "now": now_ts,
             "followers": draft.followers,
             "following": draft.following,
             "since": ts(placement.repeat_since),
+            "within": int(placement.repeat_within.total_seconds()),
         },
     ).fetchall()
-    tagged = {row[0]: reading(row[1:-1]) for row in rows}
+    # The parts often find the same reading: each is turned into a `Reading` once.
+    by_id: dict[int, Reading] = {}
+    tagged = {
+        row[0]: by_id.get(row[1]) or by_id.setdefault(row[1], reading(row[1:-1])) for row in rows
+    }
     written = {row[0]: row[-1] for row in rows}
+    before = tagged.get("before")
     return Surroundings(
         profile=found,
         placement=placement,
-        before=tagged.get("before"),
+        before=before,
         after=tagged.get("after"),
         week_before=tagged.get("week_before"),
         week_first=tagged.get("week_first"),
-        latest=tagged.get("latest"),
+        latest=tagged.get("latest") if at != now_ts else before,
         repeat=tagged.get("repeat"),
         repeat_logged_at=instant(written["repeat"]) if "repeat" in written else None,
     )
@@ -153,25 +165,22 @@ def log_reading(
             " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
             (draft.guild_id, draft.user_id, ts(now), draft.display_name),
         )
-    row = conn.execute(
-        _INSERT,
-        (
-            draft.user_id,
-            found.placement.platform.value,
-            ts(found.placement.taken_at),
-            draft.followers,
-            draft.following,
-            draft.source.value,
-            draft.likes,
-            draft.posts,
-            draft.gained,
-            draft.lost,
-            draft.note,
-            draft.guild_id,
-            ts(now),
-        ),
-    ).fetchone()
-    return Stored(reading=reading(row), found=found)
+    stored = (
+        draft.user_id,
+        found.placement.platform.value,
+        ts(found.placement.taken_at),
+        draft.followers,
+        draft.following,
+        draft.source.value,
+        draft.likes,
+        draft.posts,
+        draft.gained,
+        draft.lost,
+        draft.note,
+        draft.guild_id,
+    )
+    row_id = conn.execute(_INSERT, (*stored, ts(now))).lastrowid
+    return Stored(reading=reading((row_id, *stored)), found=found)
 
 
 def member_readings(

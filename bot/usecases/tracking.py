@@ -91,6 +91,7 @@ class _Rules:
             taken_at=reading_instant(self.draft.day, self.now, profile.timezone),
             week_start=week_start(self.now, profile.timezone),
             repeat_since=self.now - REPEAT_WINDOW,
+            repeat_within=REPEAT_WINDOW,
         )
 
     def check(self, found: Surroundings) -> Refusal | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from bot.usecases import tracking
 from bot.usecases.tracking import Logged, NeedsConfirmation
 from storage import sqlite_writer
 from storage.sqlite import SQLiteStorage
+from storage.sqlite_readings import _SURROUNDINGS
 from tests.support.db import WriteLockHolder, count_rows, query
 
 NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)  # a Thursday
@@ -356,3 +358,30 @@ async def test_one_trip_brings_every_reading_the_reply_may_need(storage: SQLiteS
     assert [r.followers for r in outcome.nearby] == [800, 870, 900, 950, 1000, 1050]
     assert outcome.previous is not None and outcome.previous.followers == 800
     assert outcome.next is not None and outcome.next.followers == 900
+
+
+async def test_the_reading_a_log_returns_is_the_row_stored(storage: SQLiteStorage) -> None:
+    entry = draft(likes=5000, posts=40, gained=12, lost=3, note="launch week")
+    now_one = await logged(storage, entry, now=NOW + timedelta(microseconds=654321))
+    backfill = await logged(storage, draft(1190, day=date(2026, 11, 10), note=None))
+    stored = await storage.member_readings(
+        user_id=ALICE, guild_id=GUILD, platform=None, since=lambda _tz: None
+    )
+    assert stored.readings == [backfill.reading, now_one.reading]
+    # Instants are stored to the second, and what the reply shows is what was stored.
+    assert now_one.reading.taken_at == NOW
+
+
+async def test_a_log_seeks_what_it_reads_however_long_the_history(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    """Each part of /log's one read is a seek by date in the index: none of them (the
+    repeat check included) goes through the member's whole history."""
+    params = dict.fromkeys(
+        ("user", "platform", "at", "week", "now", "followers", "following", "since", "within"), 1
+    )
+    with closing(sqlite3.connect(db_path)) as db:
+        plan = [row[3] for row in db.execute("EXPLAIN QUERY PLAN " + _SURROUNDINGS, params)]
+    reads = [step for step in plan if "readings" in step]
+    assert len(reads) == 6, plan
+    assert all("readings_by_time" in step and "taken_at" in step for step in reads), plan
