@@ -58,6 +58,8 @@ class Served:
     async def event(self) -> dict[str, Any]:
         """The next thing that happened to a command sent (admitted, or answered)."""
         line = await asyncio.wait_for(self.stdout.readline(), 10)
+        if not line:
+            self.logs.append((await self.stderr.read()).decode())
         assert line, f"the process ended: {''.join(self.logs)}"
         event: dict[str, Any] = json.loads(line)
         return event
@@ -182,6 +184,44 @@ async def test_sigterm_stops_waiting_for_a_stuck_command_after_five_seconds(
     assert "Traceback" not in logs, logs
     assert 5 <= stopped_after < 7, stopped_after
     assert query(database, "SELECT count(*) FROM readings") == [(0,)]
+
+
+async def test_a_killed_process_keeps_every_reading_it_acknowledged(tmp_path: Path) -> None:
+    """SIGKILL, with no shutdown path at all, while /log commands are still being written:
+    every reading already answered is on disk, nothing is half-written, and the next
+    process starts on the same file and serves."""
+    database = tmp_path / "netgain.db"
+    async with serving(tmp_path) as served:
+        for n in range(5):
+            served.send(f"log{n}", "log", followers=1000 + n, following=100)
+        answered: list[str] = []
+        while len(answered) < 5:
+            event = await served.event()
+            if "reply" in event:
+                assert event["embeds"] == ["TikTok reading logged"], event
+                answered.append(event["reply"])
+        # More /log, and the kill as soon as the bot has taken the first of them on: the
+        # writes are under way when the process goes.
+        for n in range(5, 20):
+            served.send(f"log{n}", "log", followers=1000 + n, following=100)
+        while "admitted" not in (event := await served.event()):
+            answered.append(event["reply"])
+        served.process.kill()
+        await served.process.wait()
+    stored = {followers for (followers,) in query(database, "SELECT followers FROM readings")}
+    assert {1000 + int(label.removeprefix("log")) for label in answered} <= stored
+    assert query(database, "PRAGMA integrity_check") == [("ok",)]
+    assert query(database, "PRAGMA foreign_key_check") == []
+    assert query(database, "SELECT count(*) FROM members") == [(1,)]
+
+    async with serving(tmp_path) as served:
+        served.send("after", "log", followers=1030, following=100)
+        events = [await served.event() for _ in range(2)]
+        assert events[-1]["reply"] == "after"
+        assert events[-1]["embeds"] == ["TikTok reading logged"], events
+        served.process.send_signal(signal.SIGTERM)
+        assert await served.exited(5) == 0, served.logs
+    assert query(database, "SELECT count(*) FROM readings WHERE followers = 1030") == [(1,)]
 
 
 def test_an_unusable_database_stops_start_up_with_one_line(tmp_path: Path) -> None:

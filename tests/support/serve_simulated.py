@@ -82,7 +82,9 @@ async def connect(bot: NetGainBot) -> None:
 def main() -> None:
     settings = load_settings()
     setup_logging(settings.log_level)
-    asyncio.run(run(settings, connect))
+    # Each run starts a new simulated Discord that knows no commands (Discord itself keeps
+    # them), so the commands are synced whatever the database says was synced last time.
+    asyncio.run(run(settings, connect, force_sync=True))
 
 
 if __name__ == "__main__":
