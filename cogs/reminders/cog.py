@@ -43,6 +43,8 @@ class Reminders(commands.Cog):
     def __init__(self, bot: NetGainBot) -> None:
         self.bot = bot
         self._started: asyncio.Task[None] | None = None
+        self._refresh_lock = asyncio.Lock()
+        self._stale = False
 
     async def cog_load(self) -> None:
         await self.refresh()
@@ -68,7 +70,21 @@ class Reminders(commands.Cog):
     @commands.Cog.listener("on_netgain_guild_settings_changed")
     @commands.Cog.listener("on_netgain_member_joined")
     async def _settings_changed(self, _changed: Any) -> None:
-        await self.refresh()
+        await self._refresh_after_change()
+
+    async def _refresh_after_change(self) -> None:
+        """Refresh once a change is known, sharing the work with changes that come together:
+        a burst of first logs (a server's launch day) reads the pairs in use once or twice,
+        not once per member.
+
+        Whoever finds the schedule stale refreshes it; a change made while a refresh reads
+        marks it stale again, so the next in line refreshes once more. When this returns, a
+        refresh that began after the change has finished."""
+        self._stale = True
+        async with self._refresh_lock:
+            if self._stale:
+                self._stale = False
+                await self.refresh()
 
     async def _scheduled(self, timezone: str, at: str) -> None:
         await self.bot.wait_until_ready()
