@@ -17,7 +17,7 @@ gateway would deliver them, without waiting for the bot to settle between them; 
 is the bot's interaction callback (or, for a deferred command, its follow-up) reaching the
 simulated Discord.
 
-    .venv/bin/python bench/log_load.py [--requests 1000] [--members 50] [--rounds 3]
+    .venv/bin/python bench/log_load.py [--requests 1000] [--members 50] [--rounds 5]
                                        [--dir PATH]
 """
 
@@ -151,7 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--members", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--dir", type=Path, help="folder for the database (default: a temp dir)")
     args = parser.parse_args()
     bare: list[Figures] = []
