@@ -308,6 +308,28 @@ async def test_writes_asked_together_commit_together_and_fail_alone(
     assert query(db_path, "SELECT count(*) FROM members WHERE user_id = ?", (ALICE,)) == [(0,)]
 
 
+async def test_a_job_that_fails_after_writing_leaves_nothing_and_the_others_stand(
+    storage: SQLiteStorage, db_path: Path
+) -> None:
+    def put(key: str, fail: bool = False) -> Callable[[sqlite3.Connection], str]:
+        def job(conn: sqlite3.Connection) -> str:
+            conn.execute("INSERT INTO bot_state (key, value) VALUES (?, 'x')", (key,))
+            if fail:
+                raise RuntimeError(f"{key} failed after writing")
+            return key
+
+        return job
+
+    # Asked together, so they share one trip and one transaction.
+    outcomes = await asyncio.gather(
+        *(storage._writes.write(put(key, fail=key == "b"), None) for key in "abc"),
+        return_exceptions=True,
+    )
+    assert outcomes[0] == "a" and outcomes[2] == "c"
+    assert isinstance(outcomes[1], RuntimeError)
+    assert query(db_path, "SELECT key FROM bot_state ORDER BY key") == [("a",), ("c",)]
+
+
 async def test_a_log_is_one_trip_to_the_writers_thread(
     storage: SQLiteStorage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
