@@ -63,11 +63,18 @@ class Surroundings:
     repeat: Reading | None
     repeat_logged_at: datetime | None
 
-    def readings(self) -> list[Reading]:
-        """Every distinct reading found, in time order."""
+    def readings(self, *also: Reading) -> list[Reading]:
+        """Every distinct reading found, and `also`, in time order."""
         found = {
             r.id: r
-            for r in (self.before, self.after, self.week_before, self.week_first, self.latest)
+            for r in (
+                self.before,
+                self.after,
+                self.week_before,
+                self.week_first,
+                self.latest,
+                *also,
+            )
             if r is not None
         }
         return sorted(found.values(), key=lambda r: (r.taken_at, r.id))

@@ -118,10 +118,13 @@ def _surroundings(
     ).fetchall()
     # The parts often find the same reading: each is turned into a `Reading` once.
     by_id: dict[int, Reading] = {}
-    tagged = {
-        row[0]: by_id.get(row[1]) or by_id.setdefault(row[1], reading(row[1:-1])) for row in rows
-    }
-    written = {row[0]: row[-1] for row in rows}
+    tagged: dict[str, Reading] = {}
+    written: dict[str, int] = {}
+    for tag, *columns, logged_at in rows:
+        found_id = columns[0]
+        if found_id not in by_id:
+            by_id[found_id] = reading(columns)
+        tagged[tag], written[tag] = by_id[found_id], logged_at
     before = tagged.get("before")
     return Surroundings(
         profile=found,

@@ -138,7 +138,7 @@ async def log_reading(
     if not isinstance(outcome, Stored):
         return outcome
     found, reading = outcome.found, outcome.reading
-    nearby = sorted([*found.readings(), reading], key=lambda r: (r.taken_at, r.id))
+    nearby = found.readings(reading)
     return Logged(
         reading=reading,
         previous=found.before,

@@ -70,9 +70,6 @@ class Reminders(commands.Cog):
     @commands.Cog.listener("on_netgain_guild_settings_changed")
     @commands.Cog.listener("on_netgain_member_joined")
     async def _settings_changed(self, _changed: Any) -> None:
-        await self._refresh_after_change()
-
-    async def _refresh_after_change(self) -> None:
         """Refresh once a change is known, sharing the work with changes that come together:
         a burst of first logs (a server's launch day) reads the pairs in use once or twice,
         not once per member.
