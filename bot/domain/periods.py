@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import UserError
@@ -20,6 +21,9 @@ BACKFILL_TIME = time(12)
 _DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# Every /log asks where its week starts and ends, and a digest asks for the same few days of
+# every member: remembered, the answer costs a lookup instead of a zone conversion.
+@lru_cache(maxsize=4096)
 def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     """The UTC instant a local day starts (zoneinfo resolves a skipped midnight forward)."""
     return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
