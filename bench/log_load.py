@@ -3,10 +3,11 @@
 1,000 /log from 50 members with 50 in flight: each member sends their next /log as soon as
 the previous one is answered. The same load goes to NetGain (real SQLite file,
 synchronous=FULL) and to a bare discord.py command answering the same interaction with a
-similar embed, in the same run, both through SimCord. Printed: requests per second, and the
-median and 99th percentile of the time to answer, with NetGain's ratios to the bare command
-against the targets (p50 at most 2x bare, throughput at least 0.5x bare). The targets are
-printed, not asserted: the figures depend on the machine.
+reply laid out like NetGain's (`log_reply.bare_bot`), in the same run, both through
+SimCord. Printed: requests per second, and the median and 99th percentile of the time to
+answer, with NetGain's ratios to the bare command against the targets (p50 at most 2x bare,
+throughput at least 0.5x bare). The targets are printed, not asserted: the figures depend
+on the machine.
 
 Both run in one process, so each timed load starts from a collected heap (neither pays for
 the other's garbage), and the pair is run in several interleaved rounds: the figures are
@@ -17,7 +18,7 @@ gateway would deliver them, without waiting for the bot to settle between them; 
 is the bot's interaction callback (or, for a deferred command, its follow-up) reaching the
 simulated Discord.
 
-    .venv/bin/python bench/log_load.py [--requests 1000] [--members 50] [--rounds 5]
+    .venv/bin/python bench/log_load.py [--requests 1000] [--members 50] [--rounds 9]
                                        [--dir PATH]
 """
 
@@ -151,7 +152,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--members", type=int, default=50)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--dir", type=Path, help="folder for the database (default: a temp dir)")
     args = parser.parse_args()
     bare: list[Figures] = []

@@ -36,17 +36,44 @@ from storage.sqlite import SQLiteStorage
 
 
 def bare_bot() -> discord.Client:
-    """The baseline: a /log with the same required options, answering at once."""
-    client = discord.Client(intents=intents())
+    """The baseline: a /log with the same required options, answering at once.
+
+    Its reply is laid out like NetGain's (title, colour, author and avatar, the three counts,
+    two long fields, footer, timestamp, mentions disabled), filled from the options alone. The
+    simulated Discord runs on the same event loop as the bot and spends time on every message
+    in proportion to its size, as discord.py does turning it into JSON and back; with the same
+    reply on both sides, what the ratio shows is NetGain's own work (option checks, the
+    database, the rules, building the reply).
+    """
+    client = discord.Client(intents=intents(), allowed_mentions=discord.AllowedMentions.none())
     tree = app_commands.CommandTree(client)
     client.tree = tree  # type: ignore[attr-defined]  # where SimCord looks for it
 
     @tree.command(name="log", description="Log your follower and following counts")
     async def log(interaction: discord.Interaction, followers: int, following: int) -> None:
-        embed = discord.Embed(title="TikTok reading logged")
+        member = interaction.user
+        embed = discord.Embed(title="TikTok reading logged", colour=discord.Colour(0x2ECC71))
+        embed.set_author(name=member.display_name, icon_url=member.display_avatar.url)
         embed.add_field(name="Followers", value=f"{followers:,}")
         embed.add_field(name="Following", value=f"{following:,}")
-        embed.add_field(name="Net followers", value=f"{followers - following:,}")
+        embed.add_field(
+            name="Net followers",
+            value=f"**{followers - following:,}**\nratio {followers / max(following, 1):,.1f}×",
+        )
+        embed.add_field(
+            name="Change since previous reading",
+            value=f"+1 follower · ±0 following · net +1\nprevious reading "
+            f"<t:{int(interaction.created_at.timestamp())}:f>, under a minute before this one",
+            inline=False,
+        )
+        embed.add_field(
+            name="This week",
+            value=f"**+19** followers (+1.6%) since Mon 23 Nov\n"
+            f"{followers - 19:,} → {followers:,} · net followers +19",
+            inline=False,
+        )
+        embed.set_footer(text="Source: self-reported · /net for growth · /undo to remove it")
+        embed.timestamp = interaction.created_at
         await interaction.response.send_message(embed=embed)
 
     async def setup_hook() -> None:
