@@ -1,0 +1,97 @@
+"""Engagement: how much an audience interacts with a creator's posts (PRODUCT.md, "Formulas").
+
+A post's own numbers (views, likes, comments, shares of one published post) are kept apart
+from the profile totals `/log` takes (total likes on the profile, number of posts).
+
+Both rates are taken over the member's last `WINDOW` posts as one ratio of sums: every
+interaction over every view (or every follower count at the time of each post). So a post
+with no views adds nothing rather than making the rate undefined, and a viral post counts in
+proportion to its reach, as it did for the audience. A rate with nothing to divide by is
+None ("no rate"), never zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.domain.models import Platform
+
+# "Engagement rate ... over the last 30 posts" (PRODUCT.md, "Formulas").
+WINDOW = 30
+
+
+@dataclass(frozen=True, slots=True)
+class PostCounts:
+    """One published post's own numbers, as the platform shows them under the post."""
+
+    views: int
+    likes: int
+    comments: int
+    shares: int
+
+    @property
+    def interactions(self) -> int:
+        """Likes + comments + shares: the numerator of both rates (PRODUCT.md)."""
+        return self.likes + self.comments + self.shares
+
+
+def above_views(post: PostCounts) -> list[str]:
+    """The counts that exceed the post's views, by name: each is a typing mistake, since every
+    like, comment and share comes from someone who saw the post. Empty when the post is fine."""
+    counts = (("likes", post.likes), ("comments", post.comments), ("shares", post.shares))
+    return [name for name, value in counts if value > post.views]
+
+
+def rate_by_views(posts: Sequence[PostCounts]) -> float | None:
+    """Engagement rate by views = (likes + comments + shares) / views (PRODUCT.md), over the
+    last `WINDOW` of `posts` (oldest first); None when those posts have no views at all."""
+    recent = posts[-WINDOW:]
+    views = sum(post.views for post in recent)
+    if views == 0:
+        return None
+    return sum(post.interactions for post in recent) / views
+
+
+def rate_by_followers(posts: Sequence[tuple[PostCounts, int | None]]) -> float | None:
+    """Engagement rate by followers = (likes + comments + shares) / followers (PRODUCT.md),
+    the followers being the member's count when each post went out; over the last `WINDOW`
+    posts (oldest first). Posts with no follower count known are left out; None when no post
+    is left or the followers add up to zero."""
+    known = [(post, followers) for post, followers in posts[-WINDOW:] if followers is not None]
+    followers = sum(count for _, count in known)
+    if followers == 0:
+        return None
+    return sum(post.interactions for post, _ in known) / followers
+
+
+@dataclass(frozen=True, slots=True)
+class Benchmark:
+    """A rough engagement rate (by views) for creators of a size on a platform: an estimate to
+    read a member's rate against, labelled as rough wherever it is shown."""
+
+    low: float
+    high: float | None  # None: "and above"
+    tier: str
+
+
+# TikTok rough benchmarks by size (PRODUCT.md, "Formulas"): under 10K about 8%+, 10K-100K
+# 5-8%, over 100K 4-6%. PRODUCT.md gives no figures for the other platforms, and none are
+# invented here: they get no benchmark.
+_TIKTOK_TIERS = (
+    (10_000, Benchmark(0.08, None, "under 10K followers")),
+    (100_000, Benchmark(0.05, 0.08, "10K–100K followers")),
+    (None, Benchmark(0.04, 0.06, "over 100K followers")),
+)
+
+
+def benchmark(platform: Platform, followers: int) -> Benchmark | None:
+    """The rough benchmark for a creator with `followers` on `platform`, or None if there is
+    none for that platform. A tier's upper bound belongs to the next tier: 10,000 followers is
+    "10K-100K"."""
+    if platform is not Platform.TIKTOK:
+        return None
+    for below, found in _TIKTOK_TIERS:
+        if below is None or followers < below:
+            return found
+    raise AssertionError("unreachable: the last tier has no upper bound")
