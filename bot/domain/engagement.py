@@ -43,14 +43,18 @@ def above_views(post: PostCounts) -> list[str]:
     return [name for name, value in counts if value > post.views]
 
 
+def _rate(pairs: Sequence[tuple[PostCounts, int]]) -> float | None:
+    """All the interactions over all the denominators; None when these add up to zero."""
+    below = sum(denominator for _, denominator in pairs)
+    if below == 0:
+        return None
+    return sum(post.interactions for post, _ in pairs) / below
+
+
 def rate_by_views(posts: Sequence[PostCounts]) -> float | None:
     """Engagement rate by views = (likes + comments + shares) / views (PRODUCT.md), over the
     last `WINDOW` of `posts` (oldest first); None when those posts have no views at all."""
-    recent = posts[-WINDOW:]
-    views = sum(post.views for post in recent)
-    if views == 0:
-        return None
-    return sum(post.interactions for post in recent) / views
+    return _rate([(post, post.views) for post in posts[-WINDOW:]])
 
 
 def rate_by_followers(posts: Sequence[tuple[PostCounts, int | None]]) -> float | None:
@@ -58,11 +62,9 @@ def rate_by_followers(posts: Sequence[tuple[PostCounts, int | None]]) -> float |
     the followers being the member's count when each post went out; over the last `WINDOW`
     posts (oldest first). Posts with no follower count known are left out; None when no post
     is left or the followers add up to zero."""
-    known = [(post, followers) for post, followers in posts[-WINDOW:] if followers is not None]
-    followers = sum(count for _, count in known)
-    if followers == 0:
-        return None
-    return sum(post.interactions for post, _ in known) / followers
+    return _rate(
+        [(post, followers) for post, followers in posts[-WINDOW:] if followers is not None]
+    )
 
 
 @dataclass(frozen=True, slots=True)

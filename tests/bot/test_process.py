@@ -114,19 +114,25 @@ async def test_a_signal_ends_the_process_within_seconds(tmp_path: Path, signum: 
     assert not Path(f"{database}-wal").exists()
 
 
+async def logs_behind_a_lock(served: Served, database: Path, count: int) -> sqlite3.Connection:
+    """Another process takes the write lock, then `count` /log are sent and admitted: each
+    waits for the database. The connection holding the lock is returned."""
+    other = sqlite3.connect(database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    for n in range(count):
+        served.send(f"log{n}", "log", followers=1000 + n, following=100)
+    assert [await served.event() for _ in range(count)] == [
+        {"admitted": f"log{n}"} for n in range(count)
+    ]
+    return other
+
+
 async def test_sigterm_lets_commands_in_flight_finish_and_turns_new_ones_away(
     tmp_path: Path,
 ) -> None:
     database = tmp_path / "netgain.db"
     async with serving(tmp_path) as served:
-        # Another process holds the write lock, so each /log waits for the database.
-        other = sqlite3.connect(database, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")
-        for n in range(3):
-            served.send(f"log{n}", "log", followers=1000 + n, following=100)
-        assert [await served.event() for _ in range(3)] == [
-            {"admitted": f"log{n}"} for n in range(3)
-        ]
+        other = await logs_behind_a_lock(served, database, 3)
 
         loop = asyncio.get_running_loop()
         signalled = loop.time()
@@ -165,13 +171,7 @@ async def test_sigterm_stops_waiting_for_a_stuck_command_after_five_seconds(
 ) -> None:
     database = tmp_path / "netgain.db"
     async with serving(tmp_path) as served:
-        other = sqlite3.connect(database, isolation_level=None)
-        other.execute("BEGIN IMMEDIATE")  # held until the process has gone
-        for n in range(2):
-            served.send(f"log{n}", "log", followers=1000 + n, following=100)
-        assert [await served.event() for _ in range(2)] == [
-            {"admitted": f"log{n}"} for n in range(2)
-        ]
+        other = await logs_behind_a_lock(served, database, 2)  # held until the process has gone
         loop = asyncio.get_running_loop()
         signalled = loop.time()
         served.process.send_signal(signal.SIGTERM)
