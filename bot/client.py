@@ -28,6 +28,7 @@ RELEASE_WAIT = 2.0
 
 EXTENSIONS = (
     "cogs.tracking",
+    "cogs.posting",
     "cogs.setup",
     "cogs.me",
     "cogs.digest",

@@ -61,6 +61,18 @@ def pct(value: float | None) -> str:
     return f"{sign}<0.01%"
 
 
+def rate(value: float | None) -> str:
+    """An engagement rate: '6.2%', '0.04%'; 'no rate' when there was nothing to divide by."""
+    if value is None:
+        return "no rate"
+    size = value * 100
+    if size == 0 or size >= 0.05:
+        return f"{size:,.1f}%"
+    if size >= 0.005:
+        return f"{size:.2f}%"
+    return "<0.01%"
+
+
 def ratio(value: float | None) -> str:
     """Followers per following: '4.0×'; '—' when following nobody."""
     if value is None:

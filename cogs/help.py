@@ -27,12 +27,22 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Log your counts; a big jump asks you to confirm first.",
         "/log followers:1200 following:300 platform:TikTok",
     ),
-    ("net", "Net followers, growth over a period, recent weeks.", "/net period:month"),
+    (
+        "post",
+        "Log one post's views, likes, comments and shares: engagement and posting streak.",
+        "/post views:12000 likes:900 comments:40 shares:25",
+    ),
+    (
+        "net",
+        "Net followers, growth, recent weeks, streaks and engagement.",
+        "/net period:month",
+    ),
     ("history", "Your readings over a period, with changes.", "/history member:@alex"),
     ("undo", "Remove your latest reading, after showing it.", "/undo"),
     (
         "me",
-        "Your time zone, default platform, reminders and mentions; `/me` alone shows them.",
+        "Your time zone, default platform, reminders, mentions and posting target; `/me` "
+        "alone shows them.",
         "/me reminders:off",
     ),
     (

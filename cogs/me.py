@@ -1,4 +1,5 @@
-"""/me: a member's own settings (time zone, default platform, reminders, mentions).
+"""/me: a member's own settings (time zone, default platform, reminders, mentions, posting
+target).
 
 `/me` alone shows them; each option changes only itself. A reminder time is a local time, so
 it needs the member's own time zone: the first time one is set without a zone, the member is
@@ -20,10 +21,10 @@ from discord.app_commands import Transform
 from discord.ext import commands
 
 from bot.domain.errors import UserError
-from bot.domain.models import Platform
+from bot.domain.models import MAX_POSTS_PER_WEEK, Platform
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
 from bot.errors import defer_when_slow, reply_ephemeral
-from cogs.options import ON_OFF, TIMEZONE, Choices, ClockTimeOption
+from cogs.options import ON_OFF, TIMEZONE, Choices, ClockTimeOption, Whole
 from cogs.tracking.options import PLATFORM
 from storage.schedules import MemberSettings
 
@@ -33,11 +34,14 @@ if TYPE_CHECKING:
 REMINDERS = Choices("reminders", ON_OFF)
 MENTIONS = Choices("mentions", ON_OFF)
 REMINDER_TIME = ClockTimeOption("reminder_time")
+POSTS_PER_WEEK = Whole(
+    "posts_per_week", 1, MAX_POSTS_PER_WEEK, "Type how many posts a week you aim for, like `3`."
+)
 
 HOW_TO_CHANGE = (
     "Change any one of them, leaving the rest as they are: `/me timezone:Europe/Berlin` "
     "(start typing your city), `/me default_platform:Instagram`, `/me reminders:off`, "
-    "`/me reminder_time:19:00`, `/me mentions:on`."
+    "`/me reminder_time:19:00`, `/me mentions:on`, `/me posts_per_week:4`."
 )
 
 
@@ -50,6 +54,7 @@ class Changes:
     reminders: bool | None = None
     reminder_time: dt.time | None = None
     mentions: bool | None = None
+    posts_per_week: int | None = None
 
     def any(self) -> bool:
         return any(value is not None for value in dataclasses.astuple(self))
@@ -98,6 +103,8 @@ def summary(settings: MemberSettings, now: dt.datetime) -> str:
             f"Reminders: {reminders}.",
             f"Mentions: **{'allowed' if settings.mentions else 'not allowed'}**; NetGain never "
             "pings you unless you allow it.",
+            f"Posting target: **{settings.posts_per_week} posts a week** (posts you log with "
+            "`/post`; your posting streak counts the weeks that reach it).",
         )
     )
 
@@ -114,6 +121,7 @@ class Me(commands.Cog):
         reminders="Reminder DMs when you haven't logged for a while",
         reminder_time="When reminders reach you, your time, 24-hour HH:MM (default: 18:00)",
         mentions="May NetGain mention you (digest, reminders)? (default: off)",
+        posts_per_week="How many posts a week you aim for (default: 3)",
     )
     async def me(
         self,
@@ -123,8 +131,11 @@ class Me(commands.Cog):
         reminders: Transform[bool, REMINDERS] | None = None,
         reminder_time: Transform[dt.time, REMINDER_TIME] | None = None,
         mentions: Transform[bool, MENTIONS] | None = None,
+        posts_per_week: Transform[int, POSTS_PER_WEEK] | None = None,
     ) -> None:
-        changes = Changes(timezone, default_platform, reminders, reminder_time, mentions)
+        changes = Changes(
+            timezone, default_platform, reminders, reminder_time, mentions, posts_per_week
+        )
         before = await self.bot.storage.member_settings(interaction.user.id)
         now = self.bot.now()
         if not changes.any():

@@ -13,6 +13,7 @@ from storage.ports import (
     ClaimsPort,
     DigestsPort,
     MembersPort,
+    PostsPort,
     ReadingsPort,
     RemindersPort,
     SettingsPort,
@@ -24,6 +25,7 @@ TxT = TypeVar("TxT")
 
 class Storage(
     ReadingsPort,
+    PostsPort,
     MembersPort,
     SettingsPort,
     DigestsPort,

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.domain.models import MemberProfile, Platform, Reading, ReadingDraft
+from bot.domain.models import MemberProfile, Platform, Post, PostDraft, Reading, ReadingDraft
 
 if TYPE_CHECKING:
     from bot.domain.reminders import ReminderCandidate
@@ -126,6 +126,57 @@ class ReadingsPort(Protocol):
         ...
 
 
+# ---- posts -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostSurroundings:
+    """What storage found before writing a post: the member, where the post goes, and the same
+    post written a moment ago, if there is one (a retry or a double tap)."""
+
+    profile: MemberProfile
+    placement: Placement
+    repeat: Post | None
+    repeat_logged_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostStored:
+    """A post committed, with what the reply needs around it."""
+
+    post: Post
+    found: PostSurroundings
+    recent: list[Post]  # the member's last `WINDOW` posts on its platform, oldest first
+    posted: list[datetime]  # when each of their posts went out, every platform, oldest first
+    followers: int | None  # their latest follower count on the platform, if they logged one
+
+
+class PostRules(Protocol[RefusalT_co]):
+    """The use case's decisions about a post, run by storage inside its write transaction."""
+
+    def place(self, profile: MemberProfile) -> Placement:
+        """Where the post goes; raise `UserError` to store nothing."""
+        ...
+
+    def check(self, found: PostSurroundings) -> RefusalT_co | None:
+        """Why not to store it (returned to the caller as is), or None to store it."""
+        ...
+
+
+class PostsPort(Protocol):
+    async def log_post(
+        self,
+        draft: PostDraft,
+        *,
+        now: datetime,
+        rules: PostRules[RefusalT],
+        on_slow: OnSlow | None = None,
+    ) -> PostStored | RefusalT:
+        """Check and store one post: one transaction, committed (durably) when this returns
+        `PostStored`; nothing written when `rules` refuse."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class MemberReadings:
     profile: MemberProfile
@@ -134,6 +185,10 @@ class MemberReadings:
     # When each of the member's readings on every platform was taken, oldest first (the
     # logging streak counts them all).
     taken: list[datetime] = field(default_factory=list)
+    # Their last `WINDOW` posts on `platform` up to now, oldest first (engagement), and when
+    # each of their posts on every platform went out (posts this week, the posting streak).
+    posts: list[Post] = field(default_factory=list)
+    posted: list[datetime] = field(default_factory=list)
 
 
 class MembersPort(Protocol):
@@ -252,6 +307,10 @@ class RemindersPort(Protocol):
 
     async def recent_readings(self, user_id: int, since: datetime) -> list[Reading]:
         """The member's readings on every platform from `since`, plus the one before each."""
+
+    async def recent_posts(self, user_id: int, since: datetime) -> list[Post]:
+        """The member's last posts on each platform (as many as the engagement rates are
+        over), and every one from `since`; oldest first per platform."""
 
     async def reminder_candidate(self, user_id: int, week: date) -> ReminderCandidate | None:
         """One member as `reminder_candidates` sees them (None: reminders off, or gone)."""

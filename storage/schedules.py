@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
-from bot.domain.models import Platform, Reading
+from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
 
 KeyT = TypeVar("KeyT")
 
@@ -61,6 +61,9 @@ def open_claims(rows: Sequence[tuple[KeyT, int]], now: datetime) -> OpenClaims[K
 class DigestData:
     members: list[DigestMember]
     readings: list[Reading]  # oldest first per member and platform
+    # Their last posts on each platform (as many as the rates are over) and every one in the
+    # window; oldest first per member and platform.
+    posts: list[Post] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,3 +74,4 @@ class MemberSettings:
     reminders: bool = True
     reminder_time: time | None = None
     mentions: bool = False
+    posts_per_week: int = DEFAULT_POSTS_PER_WEEK

@@ -32,12 +32,13 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from bot.domain.models import Platform, Reading, ReadingDraft
+from bot.domain.models import Platform, PostDraft, Reading, ReadingDraft
+from storage import sqlite_posts as posts_sql
 from storage import sqlite_readings as sql
 from storage.base import Storage
 from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
-from storage.ports import LogRules, MemberReadings, OnSlow, Stored
+from storage.ports import LogRules, MemberReadings, OnSlow, PostRules, PostStored, Stored
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
 from storage.sqlite_settings import SQLiteSettings
@@ -179,6 +180,18 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
     ) -> bool:
         return await self._writes.write(
             lambda conn: sql.delete_reading(conn, user_id, reading_id), on_slow
+        )
+
+    async def log_post(
+        self,
+        draft: PostDraft,
+        *,
+        now: datetime,
+        rules: PostRules[RefusalT],
+        on_slow: OnSlow | None = None,
+    ) -> PostStored | RefusalT:
+        return await self._writes.write(
+            lambda conn: posts_sql.log_post(conn, draft, now, rules), on_slow
         )
 
     async def newest_reading(self, user_id: int) -> Reading | None:

@@ -13,7 +13,9 @@ import aiosqlite
 
 from bot.domain.digest import DigestMember
 from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
+from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
+from storage.sqlite_thread import run_in_thread
 
 _RUN = (
     "state, pages_posted, message_ids, late, reason, attempts, updated_at, channel_id, generation"
@@ -66,6 +68,16 @@ class SQLiteDigests:
                 """,
                 (guild_id, ts(since), ts(until)),
             )
+            posts = await run_in_thread(
+                db,
+                lambda conn: member_posts(
+                    conn,
+                    "SELECT user_id FROM member_guilds WHERE guild_id = :guild",
+                    {"guild": guild_id},
+                    since,
+                    until,
+                ),
+            )
         return DigestData(
             members=[
                 DigestMember(
@@ -78,6 +90,7 @@ class SQLiteDigests:
                 for user_id, name, own_tz, mentions, since in members
             ],
             readings=readings(found),
+            posts=posts,
         )
 
     async def claim_digest(

@@ -15,7 +15,9 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
 from storage.ports import LogRules, MemberReadings, Stored, Surroundings
-from storage.sqlite_rows import READING_COLUMNS, instant, reading, readings, ts, zone
+from storage.sqlite_posts import last_posts, posted_instants
+from storage.sqlite_profile import profile
+from storage.sqlite_rows import READING_COLUMNS, instant, reading, readings, ts
 
 RefusalT = TypeVar("RefusalT")
 
@@ -54,43 +56,6 @@ INSERT INTO readings (user_id, platform, taken_at, followers, following, source,
                       likes, posts, gained, lost, note, guild_id, logged_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-
-
-def profile(
-    conn: sqlite3.Connection, user_id: int, guild_id: int | None, *, platform_to_show: bool
-) -> MemberProfile:
-    """The member's settings and standing in this server; with `platform_to_show`, also the
-    platform read commands show when none is named (a scan only read commands pay for)."""
-    last_platform = (
-        """(SELECT r.platform FROM readings r WHERE r.user_id = :user
-            ORDER BY r.platform = (SELECT default_platform FROM members
-                                   WHERE user_id = :user) DESC,
-                     r.taken_at DESC, r.id DESC
-            LIMIT 1)"""
-        if platform_to_show
-        else "NULL"
-    )
-    row = conn.execute(
-        f"""
-        SELECT m.default_platform, COALESCE(m.timezone, s.timezone),
-               g.user_id IS NOT NULL, g.display_name, {last_platform}
-        FROM (SELECT :user AS user_id) q
-        LEFT JOIN members m ON m.user_id = q.user_id
-        LEFT JOIN member_guilds g ON g.guild_id = :guild AND g.user_id = q.user_id
-        LEFT JOIN guild_settings s ON s.guild_id = :guild
-        """,
-        {"user": user_id, "guild": guild_id},
-    ).fetchone()
-    default_platform, timezone, logged_here, display_name, last = row
-    return MemberProfile(
-        user_id=user_id,
-        default_platform=Platform(default_platform or DEFAULT_PLATFORM),
-        timezone=zone(timezone),
-        known=default_platform is not None,
-        logged_here=bool(logged_here),
-        last_platform=Platform(last) if last else None,
-        display_name=display_name,
-    )
 
 
 def _surroundings(
@@ -175,8 +140,8 @@ def log_reading(
         draft.followers,
         draft.following,
         draft.source.value,
-        draft.likes,
-        draft.posts,
+        draft.profile_likes,
+        draft.profile_posts,
         draft.gained,
         draft.lost,
         draft.note,
@@ -218,9 +183,18 @@ def member_readings(
                 "SELECT taken_at FROM readings WHERE user_id = ? ORDER BY taken_at", (user_id,)
             )
         ]
+        posts = last_posts(conn, user_id, shown)
+        posted = posted_instants(conn, user_id)
     finally:
         conn.execute("COMMIT")
-    return MemberReadings(profile=found, platform=shown, readings=found_readings, taken=taken)
+    return MemberReadings(
+        profile=found,
+        platform=shown,
+        readings=found_readings,
+        taken=taken,
+        posts=posts,
+        posted=posted,
+    )
 
 
 def newest_reading(conn: sqlite3.Connection, user_id: int) -> Reading | None:

@@ -8,10 +8,12 @@ from datetime import date, datetime
 
 import aiosqlite
 
-from bot.domain.models import Reading
+from bot.domain.models import Post, Reading
 from bot.domain.reminders import ReminderCandidate
 from storage.schedules import OpenClaims, open_claims
+from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
+from storage.sqlite_thread import run_in_thread
 
 # Each member's reminder schedule: their own zone and time, else their home server's zone
 # (the server they first logged in) and 18:00; the home server's reminder settings apply.
@@ -23,7 +25,8 @@ WITH home AS (
         FROM member_guilds)
     WHERE n = 1),
 effective AS (
-    SELECT m.user_id, m.mentions, m.dms_closed_at, h.guild_id AS home_guild_id,
+    SELECT m.user_id, m.mentions, m.dms_closed_at, m.posts_per_week,
+           h.guild_id AS home_guild_id,
            COALESCE(m.timezone, s.timezone, 'UTC') AS tz,
            COALESCE(m.reminder_time, '18:00') AS at,
            COALESCE(s.consistency_days, 7) AS consistency_days,
@@ -69,7 +72,7 @@ class SQLiteReminders:
                 {_EFFECTIVE}
                 SELECT e.user_id, e.tz, e.dms_closed_at, e.mentions, e.home_guild_id,
                        e.consistency_days, e.engagement_day, e.digest_channel_id,
-                       e.guild_mentions,
+                       e.guild_mentions, e.posts_per_week,
                        (SELECT MAX(taken_at) FROM readings r WHERE r.user_id = e.user_id),
                        (SELECT group_concat(kind) FROM reminders_sent x
                         WHERE x.user_id = e.user_id AND x.week = :week),
@@ -95,6 +98,7 @@ class SQLiteReminders:
                 guild_mentions=bool(guild_mentions),
                 reminded=frozenset((kinds or "").split(",")) - {""},
                 fell_back=bool(fell_back),
+                posts_per_week=target,
             )
             for (
                 user_id,
@@ -106,6 +110,7 @@ class SQLiteReminders:
                 engagement_day,
                 channel,
                 guild_mentions,
+                target,
                 last,
                 kinds,
                 fell_back,
@@ -129,6 +134,12 @@ class SQLiteReminders:
                 {"user": user_id, "since": ts(since)},
             )
         return readings(rows)
+
+    async def recent_posts(self, user_id: int, since: datetime) -> list[Post]:
+        async with self._transaction(write=False) as db:
+            return await run_in_thread(
+                db, lambda conn: member_posts(conn, ":user", {"user": user_id}, since)
+            )
 
     async def record_reminder(
         self,

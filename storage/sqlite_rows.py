@@ -54,6 +54,14 @@ _PLATFORMS = {platform.value: platform for platform in Platform}
 _SOURCES = {source.value: source for source in Source}
 
 
+def platform_of(value: str) -> Platform:
+    return _PLATFORMS[value]
+
+
+def source_of(value: str) -> Source:
+    return _SOURCES[value]
+
+
 def reading(row: Sequence[Any]) -> Reading:
     (id_, user_id, platform, taken_at, followers, following, source, *rest) = row
     return Reading(

@@ -139,13 +139,13 @@ class SQLiteSettings:
         async with self._transaction(write=False) as db:
             rows = await fetch_all(
                 db,
-                "SELECT timezone, default_platform, reminders, reminder_time, mentions"
-                " FROM members WHERE user_id = ?",
+                "SELECT timezone, default_platform, reminders, reminder_time, mentions,"
+                " posts_per_week FROM members WHERE user_id = ?",
                 (user_id,),
             )
         if not rows:
             return MemberSettings(user_id)
-        tz, platform, reminders, at, mentions = rows[0]
+        tz, platform, reminders, at, mentions, target = rows[0]
         return MemberSettings(
             user_id=user_id,
             timezone=zone(tz) if tz else None,
@@ -153,6 +153,7 @@ class SQLiteSettings:
             reminders=bool(reminders),
             reminder_time=clock_time(at),
             mentions=bool(mentions),
+            posts_per_week=target,
         )
 
     async def save_member_settings(
@@ -161,12 +162,13 @@ class SQLiteSettings:
         await self._write_one(
             """
             INSERT INTO members (user_id, default_platform, timezone, reminders,
-                                 reminder_time, mentions, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+                                 reminder_time, mentions, posts_per_week, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE SET
                 default_platform = excluded.default_platform,
                 timezone = excluded.timezone, reminders = excluded.reminders,
-                reminder_time = excluded.reminder_time, mentions = excluded.mentions
+                reminder_time = excluded.reminder_time, mentions = excluded.mentions,
+                posts_per_week = excluded.posts_per_week
             """,
             (
                 settings.user_id,
@@ -175,6 +177,7 @@ class SQLiteSettings:
                 int(settings.reminders),
                 settings.reminder_time.strftime("%H:%M") if settings.reminder_time else None,
                 int(settings.mentions),
+                settings.posts_per_week,
                 ts(now),
             ),
             on_slow,

@@ -7,7 +7,6 @@ streaks and the nudge come from `bot.domain.rules`, the same functions `/log` an
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -15,8 +14,9 @@ from datetime import date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
+from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.metrics import Growth
-from bot.domain.models import Platform, Reading
+from bot.domain.models import Platform, Post, Reading
 from bot.domain.rules import (
     Change,
     Measured,
@@ -63,8 +63,10 @@ class MemberWeek:
     growth: Measured  # Missing.NOT_ENOUGH: their very first reading, nothing to compare
     streak: int
     drop: Drop | None
-    posts: int | None  # posts added this week, when the member reports posts
-    likes: int | None  # likes gained this week, when reported
+    # Posts logged with /post this week on this platform; None for a member who never
+    # logged a post (unknown, not zero).
+    posts: int | None
+    engagement: Engagement | None  # over their last posts here up to the week's end
 
     @property
     def change(self) -> Change | None:
@@ -83,8 +85,11 @@ class DigestReport:
     logged: list[DigestMember]
     not_logged: list[DigestMember]
     nudge: NudgeKind | None
-    engagement: float | None = None  # median likes per new post over followers
-    posts: int | None = None  # posts added by the members who report posts
+    # Posts logged this week by the members who log posts; None when none of them ever did.
+    posts: int | None = None
+    # Of the rows whose engagement can be read against a rough benchmark, how many are under
+    # it, and how many there are.
+    under_benchmark: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -113,43 +118,30 @@ def _largest_drop(readings: Sequence[Reading], start: datetime, end: datetime) -
     return min(drops, key=lambda drop: drop.change) if drops else None
 
 
-def profile_change(
-    readings: Sequence[Reading], attribute: str, start: datetime, end: datetime
-) -> int | None:
-    """Growth of a profile total (posts, likes) over [start, end), from readings that carry it.
-
-    None when nothing inside carries it, or when the only one is the first ever (no baseline).
-    """
-    known = [r for r in readings if getattr(r, attribute) is not None and r.taken_at < end]
-    before = [r for r in known if r.taken_at < start]
-    inside = [r for r in known if r.taken_at >= start]
-    if not inside or (not before and len(inside) == 1):
-        return None
-    first = before[-1] if before else inside[0]
-    return max(0, int(getattr(inside[-1], attribute)) - int(getattr(first, attribute)))
-
-
 def member_week(
     member: DigestMember,
     readings: Sequence[Reading],
     start: datetime,
     end: datetime,
     streak: int,
+    posts: Sequence[Post] | None = None,
 ) -> MemberWeek | None:
     """One member's week [start, end) on one platform (`readings` oldest first); None if they
-    logged nothing in it."""
+    logged nothing in it. `posts`: their posts on that platform before `end`, oldest first,
+    or None when they never logged a post anywhere."""
     inside = [r for r in readings if start <= r.taken_at < end]
     if not inside:
         return None
+    latest = inside[-1]
     return MemberWeek(
         member=member,
-        platform=inside[-1].platform,
-        latest=inside[-1],
+        platform=latest.platform,
+        latest=latest,
         growth=growth_over(readings, start, end),
         streak=streak,
         drop=_largest_drop(readings, start, end),
-        posts=profile_change(readings, "posts", start, end),
-        likes=profile_change(readings, "likes", start, end),
+        posts=None if posts is None else sum(1 for p in posts if p.posted_at >= start),
+        engagement=engagement_of(posts or (), latest.followers),
     )
 
 
@@ -166,13 +158,6 @@ def _sort_key(row: MemberWeek) -> tuple[int, float, int, str]:
     )
 
 
-def engagement_rate(likes: int | None, posts: int | None, followers: int) -> float | None:
-    """Likes per new post over followers, from profile totals; None when not reported."""
-    if likes is None or not posts:
-        return None
-    return likes / posts / max(followers, 1)
-
-
 def build_report(
     members: Sequence[DigestMember],
     readings: Iterable[Reading],
@@ -180,16 +165,24 @@ def build_report(
     start: datetime,
     end: datetime,
     timezone: ZoneInfo,
+    posts: Iterable[Post] = (),
 ) -> DigestReport:
     """The digest of the server's week [start, end) (local Monday `week` in `timezone`) for
-    these members, from their readings.
+    these members, from their readings and posts.
 
-    `readings` (oldest first per member and platform) may reach past `end`: those are ignored.
+    `readings` and `posts` (oldest first per member and platform) may reach past `end`:
+    those are ignored.
     """
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
     for reading in readings:
         if reading.taken_at < end:
             by_key[(reading.user_id, reading.platform)].append(reading)
+    posts_by_key: dict[tuple[int, Platform], list[Post]] = defaultdict(list)
+    posters: set[int] = set()
+    for post in posts:
+        if post.posted_at < end:
+            posts_by_key[(post.user_id, post.platform)].append(post)
+            posters.add(post.user_id)
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
@@ -200,10 +193,21 @@ def build_report(
             member.timezone,
             week_of(end - timedelta(seconds=1), member.timezone),
         )
+        posted = member.user_id in posters
         weeks = [
             row
-            for found in mine
-            if (row := member_week(member, found, start, end, streak)) is not None
+            for platform, found in zip(Platform, mine, strict=True)
+            if (
+                row := member_week(
+                    member,
+                    found,
+                    start,
+                    end,
+                    streak,
+                    posts_by_key.get((member.user_id, platform), []) if posted else None,
+                )
+            )
+            is not None
         ]
         rows.extend(weeks)
         if weeks:
@@ -221,14 +225,22 @@ def build_report(
     not_logged = sorted(
         (m for m in present if m.user_id not in logged_ids), key=lambda m: m.name.lower()
     )
-    reported = [row.posts for row in rows if row.posts is not None]
-    rates = [
-        rate
-        for row in rows
-        if (rate := engagement_rate(row.likes, row.posts, row.latest.followers)) is not None
+    present_ids = {member.user_id for member in present}
+    week_posts = (
+        sum(
+            1
+            for (user_id, _), found in posts_by_key.items()
+            if user_id in present_ids
+            for post in found
+            if post.posted_at >= start
+        )
+        if posters & present_ids
+        else None
+    )
+    judged = [
+        row.engagement.low for row in rows if row.engagement and row.engagement.low is not None
     ]
-    posts = sum(reported) if reported else None
-    engagement = statistics.median(rates) if rates else None
+    under = (sum(judged), len(judged)) if judged else None
     return DigestReport(
         week=week,
         timezone=timezone,
@@ -240,10 +252,16 @@ def build_report(
         logged=logged,
         not_logged=not_logged,
         nudge=(
-            choose_nudge(NudgeFigures(growth=community, posts=posts, engagement=engagement))
+            choose_nudge(
+                NudgeFigures(
+                    growth=community,
+                    posts=week_posts,
+                    low_engagement=None if under is None else 2 * under[0] > under[1],
+                )
+            )
             if rows
             else None
         ),
-        engagement=engagement,
-        posts=posts,
+        posts=week_posts,
+        under_benchmark=under,
     )

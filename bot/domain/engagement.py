@@ -15,25 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.domain.models import Platform
+from bot.domain.models import Platform, Post, PostCounts
 
 # "Engagement rate ... over the last 30 posts" (PRODUCT.md, "Formulas").
 WINDOW = 30
-
-
-@dataclass(frozen=True, slots=True)
-class PostCounts:
-    """One published post's own numbers, as the platform shows them under the post."""
-
-    views: int
-    likes: int
-    comments: int
-    shares: int
-
-    @property
-    def interactions(self) -> int:
-        """Likes + comments + shares: the numerator of both rates (PRODUCT.md)."""
-        return self.likes + self.comments + self.shares
 
 
 def above_views(post: PostCounts) -> list[str]:
@@ -87,13 +72,58 @@ _TIKTOK_TIERS = (
 )
 
 
+def has_benchmarks(platform: Platform) -> bool:
+    """Whether PRODUCT.md gives rough benchmarks for this platform at all."""
+    return platform is Platform.TIKTOK
+
+
 def benchmark(platform: Platform, followers: int) -> Benchmark | None:
     """The rough benchmark for a creator with `followers` on `platform`, or None if there is
     none for that platform. A tier's upper bound belongs to the next tier: 10,000 followers is
     "10K-100K"."""
-    if platform is not Platform.TIKTOK:
+    if not has_benchmarks(platform):
         return None
     for below, found in _TIKTOK_TIERS:
         if below is None or followers < below:
             return found
     raise AssertionError("unreachable: the last tier has no upper bound")
+
+
+@dataclass(frozen=True, slots=True)
+class Engagement:
+    """A member's engagement on one platform over their last `WINDOW` posts, beside the rough
+    benchmark for their size there."""
+
+    platform: Platform
+    posts: int  # how many posts the rates are over (at most WINDOW)
+    by_views: float | None  # None: "no rate" (none of those posts had a view)
+    by_followers: float | None  # None: no follower count known at the time of any of them
+    benchmark: Benchmark | None  # None: no benchmark for the platform, or size unknown
+    followers: int | None  # the follower count the benchmark's size tier is read from
+
+    @property
+    def low(self) -> bool | None:
+        """Whether the rate by views is under the rough benchmark's low end for the member's
+        size; None when there is no rate or no benchmark to read it against."""
+        if self.by_views is None or self.benchmark is None:
+            return None
+        return self.by_views < self.benchmark.low
+
+
+def engagement_of(posts: Sequence[Post], followers: int | None) -> Engagement | None:
+    """Engagement over a member's posts on one platform (oldest first; only the last `WINDOW`
+    count), with the benchmark for `followers` (their latest count there; when unknown, the
+    count at the time of their newest post). None when they logged no post there."""
+    if not posts:
+        return None
+    recent = posts[-WINDOW:]
+    size = followers if followers is not None else recent[-1].followers_then
+    platform = recent[-1].platform
+    return Engagement(
+        platform=platform,
+        posts=len(recent),
+        by_views=rate_by_views([post.counts for post in recent]),
+        by_followers=rate_by_followers([(post.counts, post.followers_then) for post in recent]),
+        benchmark=None if size is None else benchmark(platform, size),
+        followers=size,
+    )

@@ -63,8 +63,10 @@ class Reading:
     followers: int
     following: int
     source: Source
-    likes: int | None = None
-    posts: int | None = None
+    # Profile totals as the profile shows them (total likes, number of posts): not one
+    # post's own numbers, which `/post` logs (`bot.domain.models.Post`).
+    profile_likes: int | None = None
+    profile_posts: int | None = None
     gained: int | None = None
     lost: int | None = None
     note: str | None = None
@@ -89,13 +91,66 @@ class ReadingDraft:
     followers: int
     following: int
     source: Source = Source.SELF_REPORTED
-    likes: int | None = None
-    posts: int | None = None
+    # Profile totals as the profile shows them (total likes, number of posts): not one
+    # post's own numbers, which `/post` logs (`bot.domain.models.Post`).
+    profile_likes: int | None = None
+    profile_posts: int | None = None
     gained: int | None = None
     lost: int | None = None
     day: date | None = None
     note: str | None = None
     display_name: str | None = None  # how the member appears in this server, for the digest
+
+
+@dataclass(frozen=True, slots=True)
+class PostCounts:
+    """One published post's own numbers, as the platform shows them under the post."""
+
+    views: int
+    likes: int
+    comments: int
+    shares: int
+
+    @property
+    def interactions(self) -> int:
+        """Likes + comments + shares: the numerator of both engagement rates (PRODUCT.md)."""
+        return self.likes + self.comments + self.shares
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One published post a member logged with `/post`, at an aware UTC instant."""
+
+    id: int
+    user_id: int
+    platform: Platform
+    posted_at: datetime
+    counts: PostCounts
+    source: Source
+    link: str | None = None
+    guild_id: int | None = None
+    # The member's followers on that platform at the time of the post (their last reading at
+    # or before it), for the engagement rate by followers; None when no reading was that early.
+    followers_then: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PostDraft:
+    """What a member asked to store with `/post`, before it has an id and an instant."""
+
+    user_id: int
+    guild_id: int | None
+    platform: Platform | None
+    counts: PostCounts
+    link: str | None = None
+    day: date | None = None
+    source: Source = Source.SELF_REPORTED
+    display_name: str | None = None
+
+
+# How many posts a week a member aims for until they set their own (`/me posts_per_week`).
+DEFAULT_POSTS_PER_WEEK = 3
+MAX_POSTS_PER_WEEK = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +167,7 @@ class MemberProfile:
     logged_here: bool
     last_platform: Platform | None = None
     display_name: str | None = None  # as last stored for this server
+    posts_per_week: int = DEFAULT_POSTS_PER_WEEK  # their posting target
 
     def platform_to_show(self, requested: Platform | None) -> Platform:
         """The platform a read command shows when the member did not name one.

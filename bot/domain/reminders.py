@@ -13,15 +13,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.digest import engagement_rate, profile_change
-from bot.domain.models import Platform, Reading
+from bot.domain.engagement import Engagement, engagement_of
+from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
 from bot.domain.rules import (
     Change,
     Measured,
     NudgeFigures,
     NudgeKind,
     choose_nudge,
-    week_bounds,
+    posts_per_week,
     week_of,
     week_to_date,
 )
@@ -51,6 +51,7 @@ class ReminderCandidate:
     reminded: frozenset[str]  # kinds already sent this member-local week
     # Since their DMs were found closed, a reminder already reached them by a mention.
     fell_back: bool = False
+    posts_per_week: int = DEFAULT_POSTS_PER_WEEK  # their posting target
 
     def can_dm(self, now: datetime) -> bool:
         return self.dms_closed_at is None or now - self.dms_closed_at >= DMS_RETRY_AFTER
@@ -80,27 +81,50 @@ class MidWeek:
 
     platform: Platform
     growth: Measured  # the same week-to-date figure as /log and /net
-    posts: int | None  # posts added this week, when reported
-    engagement: float | None  # likes per new post over followers, when reported
+    # Posts logged with /post this week on every platform; None for a member who never
+    # logged a post (unknown, not zero).
+    posts: int | None
+    target: int  # their posts-per-week target
+    engagement: Engagement | None  # over their last posts on `platform`
     nudge: NudgeKind | None
 
 
-def mid_week(readings: Sequence[Reading], now: datetime, tz: ZoneInfo) -> MidWeek | None:
-    """What the mid-week nudge says, from the member's readings (any platform, any order)."""
+def mid_week(
+    readings: Sequence[Reading],
+    now: datetime,
+    tz: ZoneInfo,
+    posts: Sequence[Post] = (),
+    target: int = DEFAULT_POSTS_PER_WEEK,
+) -> MidWeek | None:
+    """What the mid-week nudge says, from the member's readings and posts (any platform, any
+    order)."""
     if not readings:
         return None
     platform = max(readings, key=lambda r: (r.taken_at, r.id)).platform
     mine = sorted((r for r in readings if r.platform is platform), key=lambda r: (r.taken_at, r.id))
-    start, end = week_bounds(week_of(now, tz), tz)
     growth = week_to_date(mine, now, tz)
-    posts = profile_change(mine, "posts", start, end)
-    likes = profile_change(mine, "likes", start, end)
-    engagement = engagement_rate(likes, posts, mine[-1].followers)
+    this_week = (
+        posts_per_week((p.posted_at for p in posts if p.posted_at <= now), tz)[week_of(now, tz)]
+        if posts
+        else None
+    )
+    here = sorted(
+        (p for p in posts if p.platform is platform and p.posted_at <= now),
+        key=lambda p: (p.posted_at, p.id),
+    )
+    engagement = engagement_of(here, mine[-1].followers)
     shown = growth.growth if isinstance(growth, Change) else None
     return MidWeek(
         platform=platform,
         growth=growth,
-        posts=posts,
+        posts=this_week,
+        target=target,
         engagement=engagement,
-        nudge=choose_nudge(NudgeFigures(growth=shown, posts=posts, engagement=engagement)),
+        nudge=choose_nudge(
+            NudgeFigures(
+                growth=shown,
+                posts=this_week,
+                low_engagement=None if engagement is None else engagement.low,
+            )
+        ),
     )

@@ -14,6 +14,10 @@ tests check them against an independent reference over random histories.
   when the Monday right after it holds a reading and that Monday's week has another reading
   (the grace day); a reading never counts for two weeks. An excused week (a likely platform
   purge) neither counts nor breaks the streak.
+- Posting streak: consecutive weeks, counted back from this week (or last week while this
+  week has not reached the target yet), that each hold at least the member's target of posts
+  (`/me posts_per_week`). A post belongs to the local week that holds its instant, as a
+  reading does; there is no grace day, since a post is dated when it went out.
 """
 
 from __future__ import annotations
@@ -39,8 +43,6 @@ from bot.domain.periods import week_of as week_of
 STREAK_CAP = 520
 # Growth under half a percent over a week reads as stalled (PRODUCT.md: "growth stalled").
 STALLED_PCT = 0.005
-# TikTok's median engagement is about 2.6% (PRODUCT.md, "Formulas"); under it reads as low.
-LOW_ENGAGEMENT = 0.026
 
 
 class Missing(StrEnum):
@@ -156,6 +158,25 @@ def logging_streak(
     return streak
 
 
+def posts_per_week(posted: Iterable[datetime], tz: ZoneInfo) -> Counter[date]:
+    """How many posts each local week (by its Monday) holds."""
+    return Counter(week_of(moment, tz) for moment in posted)
+
+
+def posting_streak(posted: Iterable[datetime], tz: ZoneInfo, this_week: date, target: int) -> int:
+    """Weeks in a row with at least `target` posts, counted back from `this_week` (a local
+    Monday); `posted` holds when each of the member's posts went out (any platform, any
+    order), and those after `this_week` are ignored."""
+    per_week = posts_per_week(posted, tz)
+    goal = max(target, 1)
+    week = this_week if per_week[this_week] >= goal else this_week - ONE_WEEK
+    streak = 0
+    while per_week[week] >= goal and streak < STREAK_CAP:
+        streak += 1
+        week -= ONE_WEEK
+    return streak
+
+
 class NudgeKind(StrEnum):
     """Which piece of advice fits the figures shown beside it (PRODUCT.md, digest and nudges)."""
 
@@ -170,8 +191,11 @@ class NudgeFigures:
     """The figures a nudge is shown beside; None where a figure is not known or not shown."""
 
     growth: Growth | None  # None: no growth figure (no reading, not enough readings)
-    posts: int | None = None  # posts added over the same stretch, when reported
-    engagement: float | None = None  # likes per new post over followers, when reported
+    # Posts logged with /post over the same stretch; None for members who never log posts.
+    posts: int | None = None
+    # Engagement by views under the rough benchmark for the member's size
+    # (`bot.domain.engagement.Engagement.low`); None when there is no rate or no benchmark.
+    low_engagement: bool | None = None
 
 
 def choose_nudge(figures: NudgeFigures) -> NudgeKind | None:
@@ -182,7 +206,7 @@ def choose_nudge(figures: NudgeFigures) -> NudgeKind | None:
     """
     if figures.posts == 0:
         return NudgeKind.NO_POSTS
-    if figures.engagement is not None and figures.engagement < LOW_ENGAGEMENT:
+    if figures.low_engagement:
         return NudgeKind.LOW_ENGAGEMENT
     growth = figures.growth
     if growth is None:

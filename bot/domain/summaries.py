@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.models import Period, Reading
+from bot.domain.engagement import Engagement, engagement_of
+from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Period, Post, Reading
 from bot.domain.periods import local_midnight, period_bounds, week_bounds, week_of
-from bot.domain.rules import Measured, growth_over, logging_streak
+from bot.domain.rules import Measured, growth_over, logging_streak, posting_streak, posts_per_week
 
 GLANCE_WEEKS = 6
 
@@ -51,6 +52,28 @@ def glance(
 
 
 @dataclass(frozen=True, slots=True)
+class Posting:
+    """Posts this local week against the member's target, and their posting streak."""
+
+    this_week: int
+    target: int
+    streak: int  # `bot.domain.rules.posting_streak`
+
+
+def posting(posted: Sequence[datetime], now: datetime, tz: ZoneInfo, target: int) -> Posting | None:
+    """`posted`: when each of the member's posts went out (any platform). None for a member
+    who never logged a post: their posting is unknown, not zero."""
+    if not posted:
+        return None
+    this_week = week_of(now, tz)
+    return Posting(
+        this_week=posts_per_week(posted, tz)[this_week],
+        target=target,
+        streak=posting_streak(posted, tz, this_week, target),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class NetSummary:
     """What /net shows: the latest reading, growth over the period, recent weeks, the streak."""
 
@@ -61,6 +84,8 @@ class NetSummary:
     weeks: list[WeekGlance]
     streak: int
     timezone: ZoneInfo
+    engagement: Engagement | None = None  # None: no post logged on this platform
+    posting: Posting | None = None  # None: no post logged anywhere
 
 
 def summarize(
@@ -69,9 +94,13 @@ def summarize(
     now: datetime,
     tz: ZoneInfo,
     taken: Iterable[datetime] | None = None,
+    posts: Sequence[Post] = (),
+    posted: Sequence[datetime] = (),
+    posts_target: int = DEFAULT_POSTS_PER_WEEK,
 ) -> NetSummary | None:
     """`taken`: the instants of the member's readings on every platform, for the streak
-    (default: the readings given)."""
+    (default: the readings given). `posts`: their last posts on this platform, oldest first;
+    `posted`: when each of their posts on every platform went out."""
     latest = reading_at(readings, now)
     if latest is None:
         return None
@@ -85,6 +114,8 @@ def summarize(
         weeks=glance(readings, now, tz),
         streak=logging_streak(moments, tz, week_of(now, tz)),
         timezone=tz,
+        engagement=engagement_of(posts, latest.followers),
+        posting=posting(posted, now, tz, posts_target),
     )
 
 

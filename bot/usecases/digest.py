@@ -25,4 +25,6 @@ async def build_digest(
     data = await digests.digest_data(
         settings.guild_id, settings.timezone, start - HISTORY, min(now, end)
     )
-    return build_report(data.members, data.readings, week, start, end, settings.timezone)
+    return build_report(
+        data.members, data.readings, week, start, end, settings.timezone, data.posts
+    )

@@ -49,5 +49,7 @@ async def nudge_figures(
     reminders: RemindersPort, candidate: ReminderCandidate, now: datetime
 ) -> MidWeek | None:
     """The mid-week nudge's figures: the member's week so far (`bot.domain.rules`)."""
-    readings = await reminders.recent_readings(candidate.user_id, now - ACTIVE_WITHIN)
-    return mid_week(readings, now, candidate.timezone)
+    since = now - ACTIVE_WITHIN
+    readings = await reminders.recent_readings(candidate.user_id, since)
+    posts = await reminders.recent_posts(candidate.user_id, since)
+    return mid_week(readings, now, candidate.timezone, posts, candidate.posts_per_week)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import is_implausible_jump
-from bot.domain.models import MemberProfile, Period, Platform, Reading, ReadingDraft
+from bot.domain.models import MemberProfile, Period, Platform, Post, Reading, ReadingDraft
 from bot.domain.periods import reading_instant, week_start
 from bot.domain.rules import Measured, week_to_date
 from bot.domain.summaries import history_since
@@ -71,6 +71,8 @@ class History:
     platform: Platform
     readings: list[Reading]
     taken: list[datetime]  # when each reading on every platform was taken (for the streak)
+    posts: list[Post]  # the last posts on `platform`, oldest first (engagement)
+    posted: list[datetime]  # when each post on every platform went out (posting)
 
 
 Refusal = NeedsConfirmation | AlreadyLogged
@@ -168,7 +170,12 @@ async def history(
         since=lambda tz: history_since(period, now, tz),
     )
     return History(
-        profile=found.profile, platform=found.platform, readings=found.readings, taken=found.taken
+        profile=found.profile,
+        platform=found.platform,
+        readings=found.readings,
+        taken=found.taken,
+        posts=found.posts,
+        posted=found.posted,
     )
 
 

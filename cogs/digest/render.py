@@ -111,7 +111,9 @@ def member_line(rank: int, row: MemberWeek) -> str:
             f"net {fmt.count(latest.net)} ({fmt.signed(change.net_change)})",
         ]
     if row.posts is not None:
-        parts.append(f"posts +{row.posts}")
+        parts.append(fmt.plural(row.posts, "post"))
+    if row.engagement is not None and row.engagement.by_views is not None:
+        parts.append(f"eng. {fmt.rate(row.engagement.by_views)}")
     if row.streak >= 2:
         parts.append(f"🔥 {row.streak}-week streak")
     if row.drop is not None:
@@ -130,6 +132,8 @@ def headline(report: DigestReport, late: bool) -> str:
         f"**Community net growth:** {growth}",
         f"**Members who logged:** {len(report.logged)} of {report.members}",
     ]
+    if report.posts is not None:
+        lines.append(f"**Posts logged:** {fmt.count(report.posts)}")
     if late:
         lines.append("_Posted late: NetGain was offline at the scheduled time._")
     return "\n".join(lines)
@@ -140,15 +144,17 @@ def nudge_text(report: DigestReport) -> str | None:
     kind = report.nudge
     if kind is NudgeKind.NO_POSTS:
         return (
-            "Nobody who reports posts published one this week. Put three posting slots in "
+            "Nobody who logs posts published one this week. Put three posting slots in "
             "your calendar for next week (say Tuesday, Thursday and Saturday at your best "
-            "hour) and log them as you go."
+            "hour) and log each with `/post` as you go."
         )
-    if kind is NudgeKind.LOW_ENGAGEMENT and report.engagement is not None:
+    if kind is NudgeKind.LOW_ENGAGEMENT and report.under_benchmark is not None:
+        under, judged = report.under_benchmark
         return (
-            f"Likes per new post came to {fmt.pct(report.engagement).lstrip('+')} of "
-            "followers, under the 2.6% TikTok median. Reply to every comment in the first "
-            "hour after posting: early replies lift a post's reach."
+            f"Engagement is low: {under} of {judged} members with posts logged "
+            f"{'is' if under == 1 else 'are'} under the rough benchmark for their size (by "
+            "views, over their last posts). Reply to every comment in the first hour after "
+            "posting: early replies lift a post's reach."
         )
     if kind is NudgeKind.STALLED:
         return (

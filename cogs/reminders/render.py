@@ -7,6 +7,7 @@ from datetime import datetime
 from bot import format as fmt
 from bot.domain.reminders import MidWeek, ReminderCandidate
 from bot.domain.rules import Change, Missing, NudgeKind
+from cogs.tracking.render import benchmark_span
 
 STOP_HINT = "(`/me reminders:off` stops these reminders.)"
 
@@ -42,12 +43,19 @@ def engagement_text(found: MidWeek | None) -> str | None:
         return None
     lines = [f"Your week so far on {found.platform.label}: {_week_so_far(found)}"]
     if found.posts is not None:
-        lines.append(f"Posts added this week: {fmt.count(found.posts)}.")
-    if found.nudge is NudgeKind.LOW_ENGAGEMENT and found.engagement is not None:
+        lines.append(f"Posts this week so far: {found.posts} of your {found.target}.")
+    engagement = found.engagement
+    if (
+        found.nudge is NudgeKind.LOW_ENGAGEMENT
+        and engagement is not None
+        and engagement.benchmark is not None
+    ):
         lines.append(
-            f"Likes per new post came to {fmt.pct(found.engagement).lstrip('+')} of your "
-            "followers, under the 2.6% median: reply to every comment in the first hour after "
-            "you post."
+            f"Your engagement over your last {fmt.plural(engagement.posts, 'post')} is "
+            f"{fmt.rate(engagement.by_views)} by views, under the rough benchmark (estimate) "
+            f"of {benchmark_span(engagement.benchmark)} for {found.platform.label} creators "
+            f"{engagement.benchmark.tier}: reply to every comment in the first hour after you "
+            "post."
         )
     elif found.nudge is not None:
         lines.append(_ADVICE[found.nudge])

@@ -97,8 +97,8 @@ class Tracking(commands.Cog):
             platform=platform,
             followers=followers,
             following=following,
-            likes=likes,
-            posts=posts,
+            profile_likes=likes,
+            profile_posts=posts,
             gained=gained,
             lost=lost,
             day=date,
@@ -192,7 +192,14 @@ class Tracking(commands.Cog):
     ) -> None:
         target, found = await self._history(interaction, member, platform, period)
         summary = summarize(
-            found.readings, period, self.bot.now(), found.profile.timezone, taken=found.taken
+            found.readings,
+            period,
+            self.bot.now(),
+            found.profile.timezone,
+            taken=found.taken,
+            posts=found.posts,
+            posted=found.posted,
+            posts_target=found.profile.posts_per_week,
         )
         if summary is None:
             raise UserError(f"No {found.platform.label} readings yet. {FIRST_LOG_HINT}")

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot import format as fmt
+from bot.domain.engagement import Benchmark, Engagement, has_benchmarks
 from bot.domain.models import Period, Platform, Reading, Source
 from bot.domain.rules import Change, Measured, Missing
-from bot.domain.summaries import NetSummary, WeekGlance
+from bot.domain.summaries import NetSummary, Posting, WeekGlance
 from bot.usecases.tracking import AlreadyLogged, Logged, NeedsConfirmation
 
 GREEN = discord.Colour(0x2ECC71)
@@ -28,7 +29,7 @@ PERIOD_LABELS = {
 }
 
 
-def _member_embed(title: str, member: discord.abc.User, colour: discord.Colour) -> discord.Embed:
+def member_embed(title: str, member: discord.abc.User, colour: discord.Colour) -> discord.Embed:
     embed = discord.Embed(title=title, colour=colour)
     embed.set_author(name=member.display_name, icon_url=member.display_avatar.url)
     return embed
@@ -130,10 +131,10 @@ def measured_text(
 
 def _extras(reading: Reading) -> list[str]:
     parts = []
-    if reading.likes is not None:
-        parts.append(f"likes {fmt.count(reading.likes)}")
-    if reading.posts is not None:
-        parts.append(f"posts {fmt.count(reading.posts)}")
+    if reading.profile_likes is not None:
+        parts.append(f"likes {fmt.count(reading.profile_likes)}")
+    if reading.profile_posts is not None:
+        parts.append(f"posts {fmt.count(reading.profile_posts)}")
     if reading.gained is not None:
         parts.append(f"gained +{fmt.count(reading.gained)}")
     if reading.lost is not None:
@@ -146,7 +147,7 @@ def _extras(reading: Reading) -> list[str]:
 
 def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
     reading = outcome.reading
-    embed = _member_embed(f"{reading.platform.label} reading logged", member, GREEN)
+    embed = member_embed(f"{reading.platform.label} reading logged", member, GREEN)
     if outcome.backfilled:
         day = reading.taken_at.astimezone(outcome.timezone).date()
         embed.description = f"Backfilled for {fmt.day(day)}"
@@ -178,7 +179,7 @@ def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
 def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord.Embed:
     previous = pending.previous
     draft = pending.draft
-    embed = _member_embed(f"Check this {pending.platform.label} reading", member, AMBER)
+    embed = member_embed(f"Check this {pending.platform.label} reading", member, AMBER)
     # Against the reading after it by date, the change reads from this one to that one.
     first, then = (draft, previous) if pending.later else (previous, draft)
     where = "before" if pending.later else "since"
@@ -203,7 +204,7 @@ def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord
 
 def net(summary: NetSummary, member: discord.abc.User, *, yours: bool) -> discord.Embed:
     latest = summary.latest
-    embed = _member_embed(f"Net followers · {latest.platform.label}", member, BLUE)
+    embed = member_embed(f"Net followers · {latest.platform.label}", member, BLUE)
     embed.description = f"Latest reading {fmt.timestamp(latest.taken_at, 'R')}"
     embed.add_field(
         name="Net followers (followers − following)",
@@ -230,6 +231,16 @@ def net(summary: NetSummary, member: discord.abc.User, *, yours: bool) -> discor
         inline=False,
     )
     embed.add_field(name="Logging streak", value=streak_text(summary.streak, yours), inline=False)
+    if summary.posting is not None:
+        embed.add_field(
+            name="Posting", value=posting_text(summary.posting, yours=yours), inline=False
+        )
+    if summary.engagement is not None:
+        embed.add_field(
+            name=f"Engagement · {latest.platform.label}",
+            value=engagement_text(summary.engagement),
+            inline=False,
+        )
     readings = [w.growth.last for w in summary.weeks if isinstance(w.growth, Change)] or [latest]
     embed.set_footer(text=f"{_sources(readings)} · growth % is of the followers at the start")
     return embed
@@ -277,7 +288,7 @@ def history(
     tz: ZoneInfo,
 ) -> discord.Embed:
     """The readings in the period, newest first, each with its change from the one before."""
-    embed = _member_embed(f"History · {platform.label} · {PERIOD_LABELS[period]}", member, BLUE)
+    embed = member_embed(f"History · {platform.label} · {PERIOD_LABELS[period]}", member, BLUE)
     first_shown = next(
         (i for i, r in enumerate(readings) if start is None or r.taken_at >= start), len(readings)
     )
@@ -340,3 +351,51 @@ def already_logged(outcome: AlreadyLogged) -> str:
         f"{fmt.count(reading.following)} following ({fmt.timestamp(reading.taken_at, 'f')}). "
         "It is stored once; `/undo` removes it if it was a mistake."
     )
+
+
+def benchmark_text(engagement: Engagement) -> str:
+    """The rough benchmark for the member's size, labelled as the estimate it is."""
+    bench = engagement.benchmark
+    if not has_benchmarks(engagement.platform):
+        return f"No rough benchmark for {engagement.platform.label} yet."
+    if bench is None:
+        return "Rough benchmark: log your followers with `/log` to see the one for your size."
+    return (
+        f"Rough benchmark (estimate) for {engagement.platform.label} creators "
+        f"{bench.tier}: {benchmark_span(bench)} by views"
+    )
+
+
+def benchmark_span(bench: Benchmark) -> str:
+    """'about 8%+', 'about 5–8%'."""
+    low = f"{bench.low * 100:g}"
+    if bench.high is None:
+        return f"about {low}%+"
+    return f"about {low}–{bench.high * 100:g}%"
+
+
+def engagement_text(engagement: Engagement) -> str:
+    """Both engagement rates over the member's last posts, beside the rough benchmark."""
+    over = fmt.plural(engagement.posts, "post")
+    by_views = fmt.rate(engagement.by_views)
+    if engagement.by_views is None:
+        by_views += " (no views yet)"
+    by_followers = fmt.rate(engagement.by_followers)
+    if engagement.by_followers is None:
+        by_followers = "needs a `/log` reading from before your posts"
+    return (
+        f"By views **{by_views}** · by followers **{by_followers}** "
+        f"(last {over})\n{benchmark_text(engagement)}"
+    )
+
+
+def posting_text(found: Posting, *, yours: bool) -> str:
+    """Posts this week against the target, and the posting streak in weeks."""
+    line = f"**{found.this_week} of {found.target}** posts this week"
+    if found.streak:
+        line += (
+            f" · posting streak **{fmt.plural(found.streak, 'week')}** with {found.target}+ posts"
+        )
+    elif yours:
+        line += f" · {found.target} posts in a week start a posting streak"
+    return line

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember, build_report, is_drop
-from bot.domain.models import Platform, Reading, Source
+from bot.domain.models import Platform, Post, PostCounts, Reading, Source
 from bot.domain.rules import Missing, NudgeKind
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -27,6 +27,25 @@ def reading(
     return Reading(
         next(_ids), user, platform, when, followers, following, Source.SELF_REPORTED, **extra
     )  # type: ignore[arg-type]
+
+
+def post(
+    user: int,
+    when: datetime,
+    views: int = 1000,
+    likes: int = 50,
+    platform: Platform = Platform.TIKTOK,
+    followers_then: int | None = None,
+) -> Post:
+    return Post(
+        next(_ids),
+        user,
+        platform,
+        when,
+        PostCounts(views, likes, 0, 0),
+        Source.SELF_REPORTED,
+        followers_then=followers_then,
+    )
 
 
 def member(user: int, name: str, tz: ZoneInfo = UTC_ZONE) -> DigestMember:
@@ -50,7 +69,7 @@ def test_report_sorts_by_growth_percent_and_sums_the_community() -> None:
         reading(1, START - days(2), 100_000),
         reading(1, START + days(3), 101_000),
         reading(2, START - days(1), 200),
-        reading(2, START + days(4), 260, posts=12),
+        reading(2, START + days(4), 260, profile_posts=12),
         reading(3, START - days(20), 5_000),
     ]
     report = build_report(
@@ -69,13 +88,35 @@ def test_report_sorts_by_growth_percent_and_sums_the_community() -> None:
 
 def test_drop_alert_and_posts_this_week() -> None:
     readings = [
-        reading(1, START - days(1), 20_000, posts=40),
-        reading(1, START + days(2), 18_500, posts=41),
-        reading(1, START + days(5), 18_700, posts=43),
+        reading(1, START - days(1), 20_000, profile_posts=40),
+        reading(1, START + days(2), 18_500, profile_posts=41),
+        reading(1, START + days(5), 18_700, profile_posts=43),
     ]
-    [row] = build_report([member(1, "a")], readings, WEEK, START, END, UTC_ZONE).rows
+    posts = [
+        post(1, START - days(2)),  # last week's
+        post(1, START + days(1)),
+        post(1, START + days(3)),
+        post(1, START + days(6.9)),
+        post(1, END + days(1)),  # next week's
+        post(1, START + days(2), platform=Platform.INSTAGRAM),  # another platform
+    ]
+    report = build_report([member(1, "a")], readings, WEEK, START, END, UTC_ZONE, posts)
+    [row] = report.rows
     assert row.drop is not None and row.drop.change == -1_500
+    # Posts come from /post, never from the profile totals a reading carries (40 -> 43).
     assert row.posts == 3
+    assert report.posts == 4  # every platform counts in the headline
+    assert row.engagement is not None and row.engagement.posts == 4  # up to the week's end
+
+
+def test_a_member_who_never_logged_a_post_has_no_posts_figure() -> None:
+    readings = [reading(1, START - days(1), 1000), reading(1, START + days(2), 1100)]
+    report = build_report([member(1, "a")], readings, WEEK, START, END, UTC_ZONE)
+    [row] = report.rows
+    assert row.posts is None  # unknown, not zero
+    assert row.engagement is None
+    assert report.posts is None
+    assert report.nudge is not NudgeKind.NO_POSTS
 
 
 def test_each_platform_is_its_own_row() -> None:
@@ -100,21 +141,19 @@ def test_an_empty_week_says_so() -> None:
 
 
 def test_the_nudge_follows_the_numbers() -> None:
-    def nudge(readings: list[Reading]) -> NudgeKind | None:
+    def nudge(readings: list[Reading], posts: list[Post] | None = None) -> NudgeKind | None:
         return build_report(
-            [member(1, "a"), member(2, "b")], readings, WEEK, START, END, UTC_ZONE
+            [member(1, "a"), member(2, "b")], readings, WEEK, START, END, UTC_ZONE, posts or []
         ).nudge
 
-    no_posts = [
-        reading(1, START - days(1), 1000, posts=5),
-        reading(1, START + days(2), 1100, posts=5),
-    ]
-    assert nudge(no_posts) is NudgeKind.NO_POSTS
-    low = [
-        reading(1, START - days(1), 10_000, posts=5, likes=1000),
-        reading(1, START + days(2), 10_500, posts=7, likes=1100),
-    ]
-    assert nudge(low) is NudgeKind.LOW_ENGAGEMENT
+    grew = [reading(1, START - days(1), 10_000), reading(1, START + days(2), 10_500)]
+    # Posted last week, not this week.
+    assert nudge(grew, [post(1, START - days(3))]) is NudgeKind.NO_POSTS
+    # 10K-100K on TikTok: the rough benchmark starts at 5% by views; 2% is under it.
+    assert nudge(grew, [post(1, START + days(1), views=1000, likes=20)]) is (
+        NudgeKind.LOW_ENGAGEMENT
+    )
+    assert nudge(grew, [post(1, START + days(1), views=1000, likes=60)]) is NudgeKind.MOMENTUM
     stalled = [reading(1, START - days(1), 1000), reading(1, START + days(2), 1001)]
     assert nudge(stalled) is NudgeKind.STALLED
     growing = [

@@ -12,13 +12,12 @@ from hypothesis import strategies as st
 from bot.domain.engagement import (
     WINDOW,
     Benchmark,
-    PostCounts,
     above_views,
     benchmark,
     rate_by_followers,
     rate_by_views,
 )
-from bot.domain.models import Platform
+from bot.domain.models import Platform, PostCounts
 
 
 def post(views: int, likes: int = 0, comments: int = 0, shares: int = 0) -> PostCounts:

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.models import Platform, Reading, Source
+from bot.domain.models import Platform, Post, PostCounts, Reading, Source
 from bot.domain.reminders import (
     CONSISTENCY,
     ENGAGEMENT,
@@ -47,6 +47,17 @@ def reading(days_ago: float, followers: int, **extra: int) -> Reading:
     )  # type: ignore[arg-type]
 
 
+def post(days_ago: float, views: int, likes: int) -> Post:
+    return Post(
+        int(days_ago * 10),
+        1,
+        Platform.TIKTOK,
+        NOW - timedelta(days=days_ago),
+        PostCounts(views, likes, 0, 0),
+        Source.SELF_REPORTED,
+    )
+
+
 def test_consistency_after_the_servers_days_once_a_week() -> None:
     assert needs_consistency(BASE, NOW)
     assert not needs_consistency(replace(BASE, last_reading=NOW - timedelta(days=6)), NOW)
@@ -79,17 +90,24 @@ BERLIN = ZoneInfo("Europe/Berlin")
 # 2.75 days before.
 
 
-def nudge(readings: list[Reading]) -> str:
-    return engagement_text(mid_week(readings, NOW, BERLIN)) or ""
+def nudge(readings: list[Reading], posts: list[Post] | None = None) -> str:
+    return engagement_text(mid_week(readings, NOW, BERLIN, posts or [])) or ""
 
 
 def test_the_week_so_far_is_the_same_figure_as_log_and_net() -> None:
     # Logged 9 days ago and 1 day ago: the week so far runs from the reading before Monday.
-    found = mid_week([reading(9, 1000, posts=30), reading(1, 1050, posts=30)], NOW, BERLIN)
+    readings = [reading(9, 1000, profile_posts=30), reading(1, 1050, profile_posts=31)]
+    posted_last_week = [post(5, 1000, 100)]
+    found = mid_week(readings, NOW, BERLIN, posted_last_week)
     assert found is not None and found.nudge is NudgeKind.NO_POSTS
-    text = nudge([reading(9, 1000, posts=30), reading(1, 1050, posts=30)])
+    assert found.posts == 0  # from /post, not from the profile total (30 -> 31)
+    text = nudge(readings, posted_last_week)
     assert text.startswith("Your week so far on TikTok: +50 followers (+5.0%)")
+    assert "Posts this week so far: 0 of your 3." in text
     assert "No new post this week yet" in text
+    # A member who never logs posts is not told they posted nothing.
+    silent = mid_week(readings, NOW, BERLIN)
+    assert silent is not None and silent.posts is None and silent.nudge is NudgeKind.MOMENTUM
 
 
 def test_no_reading_this_week_says_so_and_gives_no_growth_advice() -> None:
@@ -112,8 +130,12 @@ def test_advice_never_contradicts_the_figures_shown() -> None:
     assert "Growth is flat this week" in falling
     growing = nudge([reading(5, 1000), reading(1, 1100)])
     assert "+10.0%" in growing and "You're growing" in growing
-    low = [reading(8, 10_000, posts=10, likes=500), reading(1, 10_100, posts=12, likes=600)]
-    low_text = nudge(low)
+    # 10,100 followers on TikTok: the rough benchmark is about 5-8% by views.
+    low = [reading(8, 10_000, profile_likes=500), reading(1, 10_100, profile_likes=900)]
+    low_text = nudge(low, [post(2, 2_000, 60), post(1, 2_000, 20)])
     assert "reply to every comment in the first hour" in low_text
-    assert "came to 0.5% of your followers" in low_text  # the figure the advice follows from
+    # The figure the advice follows from, and the benchmark it is read against.
+    assert "last 2 posts is 2.0% by views" in low_text
+    assert "about 5–8% for TikTok creators 10K–100K followers" in low_text
+    assert "reply to every comment" not in nudge(low, [post(1, 2_000, 120)])  # 6%
     assert engagement_text(mid_week([], NOW, BERLIN)) is None

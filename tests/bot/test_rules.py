@@ -102,5 +102,5 @@ def test_the_nudge_follows_only_the_figures_shown() -> None:
     assert choose_nudge(NudgeFigures(growth=Growth(1000, 948))) is NudgeKind.STALLED
     assert choose_nudge(NudgeFigures(growth=Growth(1000, 1100))) is NudgeKind.MOMENTUM
     assert choose_nudge(NudgeFigures(growth=Growth(1000, 1100), posts=0)) is NudgeKind.NO_POSTS
-    low = NudgeFigures(growth=Growth(1000, 1100), posts=2, engagement=0.01)
+    low = NudgeFigures(growth=Growth(1000, 1100), posts=2, low_engagement=True)
     assert choose_nudge(low) is NudgeKind.LOW_ENGAGEMENT

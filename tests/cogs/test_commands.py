@@ -21,10 +21,18 @@ PRODUCT_OPTIONS = {
         "date",
         "note",
     ],
+    "post": ["views", "likes", "comments", "shares", "platform", "link", "date"],
     "net": ["member", "platform", "period"],
     "history": ["member", "platform", "period"],
     "undo": [],
-    "me": ["timezone", "default_platform", "reminders", "reminder_time", "mentions"],
+    "me": [
+        "timezone",
+        "default_platform",
+        "reminders",
+        "reminder_time",
+        "mentions",
+        "posts_per_week",
+    ],
     "setup": ["digest", "reminders"],
     "digest": ["preview", "send"],
     "help": [],
@@ -35,7 +43,7 @@ SUBCOMMAND_OPTIONS = {
     ("digest", "preview"): [],
     ("digest", "send"): [],
 }
-GUILD_ONLY = {"log", "net", "history", "undo", "setup", "digest"}
+GUILD_ONLY = {"log", "post", "net", "history", "undo", "setup", "digest"}
 ADMIN_ONLY = {"setup", "digest"}
 
 

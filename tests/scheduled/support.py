@@ -47,12 +47,19 @@ class Server:
 
 
 async def many_members_log(
-    storage: SQLiteStorage, server: Server, count: int, name: str, **extra: int
+    storage: SQLiteStorage,
+    server: Server,
+    count: int,
+    name: str,
+    *,
+    with_posts: bool = False,
+    **extra: int,
 ) -> None:
-    """`count` members each log twice in the server's first days (through the use case,
-    quicker than slash commands), under names like `name.format(user)`."""
-    from bot.domain.models import ReadingDraft
-    from bot.usecases import tracking
+    """`count` members each log twice in the server's first days (through the use cases,
+    quicker than slash commands), under names like `name.format(user)`; `with_posts`, and
+    each logs a post with each reading."""
+    from bot.domain.models import PostCounts, PostDraft, ReadingDraft
+    from bot.usecases import posting, tracking
 
     start = server.env.now()
     for user in range(1, count + 1):
@@ -71,6 +78,13 @@ async def many_members_log(
                 now=start + timedelta(days=day, minutes=user),
                 confirmed=True,
             )
+            if with_posts:
+                counts = PostCounts(views=10_000 + user, likes=700, comments=40, shares=9)
+                await posting.log_post(
+                    storage,
+                    PostDraft(user, server.guild.id, None, counts),
+                    now=start + timedelta(days=day, minutes=user, seconds=1),
+                )
 
 
 async def restart(env: Env, db_path: Path, settings: Settings) -> SQLiteStorage:

@@ -251,7 +251,9 @@ async def test_a_250_member_digest_is_split_within_discords_limits(
     server = Server(simcord_env)
     await server.setup_digest()
     await server.admin.slash(server.general, "setup reminders", mentions="on")
-    await many_members_log(storage, server, 250, "creator_{:03d}_with_a_longish_name", posts=10)
+    await many_members_log(
+        storage, server, 250, "creator_{:03d}_with_a_longish_name", with_posts=True
+    )
     await clock.advance(7 * DAY)
     messages = server.digests()
     assert len(messages) > 2

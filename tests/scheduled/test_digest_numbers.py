@@ -76,3 +76,26 @@ async def test_members_who_first_logged_later_are_not_missing_from_earlier_weeks
     )
     assert "Members who logged:** 1 of 1" in shown
     assert "Not logged this week" not in shown
+
+
+async def test_posts_and_engagement_in_the_digest_come_from_post(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=20_000, following=100)
+    await server.bob.slash(server.general, "log", followers=3_000, following=100, posts=80)
+    await clock.advance(timedelta(hours=1))
+    await server.alice.slash(server.general, "log", followers=20_400, following=100)
+    await server.bob.slash(server.general, "log", followers=3_100, following=100, posts=95)
+    for views, likes in ((10_000, 200), (5_000, 100)):  # 2% by views: under 5-8% for her size
+        await server.alice.slash(
+            server.general, "post", views=views, likes=likes, comments=0, shares=0
+        )
+        await clock.advance(timedelta(minutes=1))
+    await clock.advance_to(MONDAY + timedelta(minutes=31))
+    text = server.text()
+    assert "**Posts logged:** 2" in text  # Bob's profile total rising 80 -> 95 is not posts
+    assert "2 posts · eng. 2.0%" in text
+    assert "posts +" not in text
+    assert "1 of 1 members with posts logged is under the rough benchmark" in text

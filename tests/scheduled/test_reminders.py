@@ -143,13 +143,16 @@ async def test_the_engagement_nudge_uses_the_members_own_numbers(
 ) -> None:
     server = Server(simcord_env)
     await server.admin.slash(server.general, "setup reminders", engagement_day="wednesday")
-    await server.bob.slash(server.general, "log", followers=1000, following=50, posts=20)
+    await server.bob.slash(server.general, "log", followers=1000, following=50)
+    # A post last week, none this week: the nudge counts posts logged with /post.
+    await server.bob.slash(server.general, "post", views=800, likes=90, comments=4, shares=2)
     await clock.advance(4 * DAY)  # Monday 5 January
     await server.bob.slash(server.general, "log", followers=1080, following=50, posts=20)
     await clock.advance_to(datetime(2026, 1, 7, 18, 1, tzinfo=UTC))  # Wednesday 18:00 UTC
     [nudge] = nudges(server.bob)
     assert nudge.content.startswith("Your mid-week nudge from NetGain")
     assert "+80 followers (+8.0%)" in nudge.content
+    assert "Posts this week so far: 0 of your 3." in nudge.content
     assert "No new post this week yet" in nudge.content
     await clock.advance(DAY)
     assert len(nudges(server.bob)) == 1

@@ -49,6 +49,12 @@ SEEDS: dict[int, list[str]] = {
         " 'host:1', 1795100120)",
         "UPDATE digest_runs SET channel_id = 555 WHERE guild_id = 99",
     ],
+    4: [
+        "INSERT INTO posts (user_id, platform, posted_at, views, likes, comments, shares,"
+        " source, guild_id, logged_at) VALUES (7, 'tiktok', 1795000100, 1000, 60, 5, 2,"
+        " 'self_reported', 99, 1795000100)",
+        "UPDATE members SET posts_per_week = 5 WHERE user_id = 7",
+    ],
 }
 
 
@@ -100,6 +106,12 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
     if version >= 3:
         pending = query(db_path, "SELECT via, owner FROM reminders_sent WHERE kind = 'engagement'")
         assert pending == [("pending", "host:1")]
+    if version >= 1:
+        # Members from before posting targets existed get the default of 3.
+        assert history.profile.posts_per_week == (5 if version >= 4 else 3)
+    if version >= 4:
+        [post] = history.posts
+        assert (post.counts.views, post.followers_then) == (1000, 1200)
 
 
 async def reopened_settings(db_path: Path):  # type: ignore[no-untyped-def]

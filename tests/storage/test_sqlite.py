@@ -56,7 +56,7 @@ async def test_connection_uses_wal_foreign_keys_and_a_busy_timeout(
 async def test_first_reading_creates_the_member_and_is_committed(
     storage: SQLiteStorage, db_path: Path
 ) -> None:
-    outcome = await logged(storage, draft(likes=5000, posts=40, note="launch week"))
+    outcome = await logged(storage, draft(profile_likes=5000, profile_posts=40, note="launch week"))
     # Another connection (another process, say) sees it as soon as it is logged.
     rows = query(
         db_path,
@@ -383,7 +383,7 @@ async def test_one_trip_brings_every_reading_the_reply_may_need(storage: SQLiteS
 
 
 async def test_the_reading_a_log_returns_is_the_row_stored(storage: SQLiteStorage) -> None:
-    entry = draft(likes=5000, posts=40, gained=12, lost=3, note="launch week")
+    entry = draft(profile_likes=5000, profile_posts=40, gained=12, lost=3, note="launch week")
     now_one = await logged(storage, entry, now=NOW + timedelta(microseconds=654321))
     backfill = await logged(storage, draft(1190, day=date(2026, 11, 10), note=None))
     stored = await storage.member_readings(
