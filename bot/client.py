@@ -29,6 +29,7 @@ RELEASE_WAIT = 2.0
 EXTENSIONS = (
     "cogs.tracking",
     "cogs.posting",
+    "cogs.goals",
     "cogs.setup",
     "cogs.me",
     "cogs.digest",

@@ -33,8 +33,13 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "/post views:12000 likes:900 comments:40 shares:25",
     ),
     (
+        "goal",
+        "Set a follower goal (`clear:True` removes it); `/net` shows progress and a date.",
+        "/goal followers:10000",
+    ),
+    (
         "net",
-        "Net followers, growth, recent weeks, streaks and engagement.",
+        "Net followers, growth, recent weeks, streaks, goal and engagement.",
         "/net period:month",
     ),
     ("history", "Your readings over a period, with changes.", "/history member:@alex"),

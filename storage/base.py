@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from storage.ports import (
     ClaimsPort,
     DigestsPort,
+    GoalsPort,
     MembersPort,
     PostsPort,
     ReadingsPort,
@@ -26,6 +27,7 @@ TxT = TypeVar("TxT")
 class Storage(
     ReadingsPort,
     PostsPort,
+    GoalsPort,
     MembersPort,
     SettingsPort,
     DigestsPort,

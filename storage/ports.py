@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.models import MemberProfile, Platform, Post, PostDraft, Reading, ReadingDraft
 
 if TYPE_CHECKING:
+    from bot.domain.goals import Goal
     from bot.domain.reminders import ReminderCandidate
     from bot.domain.schedule import GuildSettings
     from storage.schedules import DigestData, DigestRun, MemberSettings, OpenClaims, RunState
@@ -177,6 +178,53 @@ class PostsPort(Protocol):
         ...
 
 
+# ---- goals -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GoalSet:
+    goal: Goal
+    latest: Reading | None  # the member's latest reading on the goal's platform
+
+
+class GoalRules(Protocol):
+    """The use case's decisions about a goal, run by storage inside its write transaction."""
+
+    def platform(self, profile: MemberProfile) -> Platform:
+        """Which platform the goal is for."""
+        ...
+
+    def check(self, platform: Platform, latest: Reading | None) -> None:
+        """Raise `UserError` to store nothing."""
+        ...
+
+
+class GoalsPort(Protocol):
+    async def set_goal(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        followers: int,
+        *,
+        now: datetime,
+        rules: GoalRules,
+        on_slow: OnSlow | None = None,
+    ) -> GoalSet:
+        """Set (or replace) the member's goal on one platform: one transaction, committed when
+        this returns."""
+        ...
+
+    async def clear_goals(
+        self, user_id: int, platform: Platform | None, *, on_slow: OnSlow | None = None
+    ) -> list[Goal]:
+        """Remove the member's goal on `platform` (None: every goal); what was removed."""
+        ...
+
+    async def goals(self, user_id: int) -> list[Goal]:
+        """The member's goals, one per platform at most."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class MemberReadings:
     profile: MemberProfile
@@ -189,6 +237,7 @@ class MemberReadings:
     # each of their posts on every platform went out (posts this week, the posting streak).
     posts: list[Post] = field(default_factory=list)
     posted: list[datetime] = field(default_factory=list)
+    goal: Goal | None = None  # their goal on `platform`
 
 
 class MembersPort(Protocol):

@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
+from bot.domain.goals import Goal
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
 
 KeyT = TypeVar("KeyT")
@@ -64,6 +65,7 @@ class DigestData:
     # Their last posts on each platform (as many as the rates are over) and every one in the
     # window; oldest first per member and platform.
     posts: list[Post] = field(default_factory=list)
+    goals: list[Goal] = field(default_factory=list)  # the members' goals
 
 
 @dataclass(frozen=True, slots=True)

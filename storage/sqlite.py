@@ -32,13 +32,24 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
+from bot.domain.goals import Goal
 from bot.domain.models import Platform, PostDraft, Reading, ReadingDraft
+from storage import sqlite_goals as goals_sql
 from storage import sqlite_posts as posts_sql
 from storage import sqlite_readings as sql
 from storage.base import Storage
 from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
-from storage.ports import LogRules, MemberReadings, OnSlow, PostRules, PostStored, Stored
+from storage.ports import (
+    GoalRules,
+    GoalSet,
+    LogRules,
+    MemberReadings,
+    OnSlow,
+    PostRules,
+    PostStored,
+    Stored,
+)
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
 from storage.sqlite_settings import SQLiteSettings
@@ -193,6 +204,31 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         return await self._writes.write(
             lambda conn: posts_sql.log_post(conn, draft, now, rules), on_slow
         )
+
+    async def set_goal(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        followers: int,
+        *,
+        now: datetime,
+        rules: GoalRules,
+        on_slow: OnSlow | None = None,
+    ) -> GoalSet:
+        return await self._writes.write(
+            lambda conn: goals_sql.set_goal(conn, user_id, guild_id, followers, now, rules),
+            on_slow,
+        )
+
+    async def clear_goals(
+        self, user_id: int, platform: Platform | None, *, on_slow: OnSlow | None = None
+    ) -> list[Goal]:
+        return await self._writes.write(
+            lambda conn: goals_sql.clear_goals(conn, user_id, platform), on_slow
+        )
+
+    async def goals(self, user_id: int) -> list[Goal]:
+        return await run_in_thread(self._reader, lambda conn: goals_sql.member_goals(conn, user_id))
 
     async def newest_reading(self, user_id: int) -> Reading | None:
         return await run_in_thread(self._reader, lambda conn: sql.newest_reading(conn, user_id))

@@ -13,6 +13,7 @@ import aiosqlite
 
 from bot.domain.digest import DigestMember
 from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
+from storage.sqlite_goals import guild_goals
 from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
 from storage.sqlite_thread import run_in_thread
@@ -78,6 +79,7 @@ class SQLiteDigests:
                     until,
                 ),
             )
+            goals = await run_in_thread(db, lambda conn: guild_goals(conn, guild_id))
         return DigestData(
             members=[
                 DigestMember(
@@ -91,6 +93,7 @@ class SQLiteDigests:
             ],
             readings=readings(found),
             posts=posts,
+            goals=goals,
         )
 
     async def claim_digest(

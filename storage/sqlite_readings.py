@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
 from storage.ports import LogRules, MemberReadings, Stored, Surroundings
+from storage.sqlite_goals import goal_on
 from storage.sqlite_posts import last_posts, posted_instants
 from storage.sqlite_profile import profile
 from storage.sqlite_rows import READING_COLUMNS, instant, reading, readings, ts
@@ -185,6 +186,7 @@ def member_readings(
         ]
         posts = last_posts(conn, user_id, shown)
         posted = posted_instants(conn, user_id)
+        goal = goal_on(conn, user_id, shown)
     finally:
         conn.execute("COMMIT")
     return MemberReadings(
@@ -194,6 +196,7 @@ def member_readings(
         taken=taken,
         posts=posts,
         posted=posted,
+        goal=goal,
     )
 
 

@@ -15,6 +15,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.engagement import Engagement, engagement_of
+from bot.domain.goals import Goal, first_reached
 from bot.domain.metrics import Growth
 from bot.domain.models import Platform, Post, Reading
 from bot.domain.rules import (
@@ -67,6 +68,8 @@ class MemberWeek:
     # logged a post (unknown, not zero).
     posts: int | None
     engagement: Engagement | None  # over their last posts here up to the week's end
+    # Their goal on this platform, when it was first reached this week (announced once).
+    goal_reached: Goal | None = None
 
     @property
     def change(self) -> Change | None:
@@ -125,14 +128,16 @@ def member_week(
     end: datetime,
     streak: int,
     posts: Sequence[Post] | None = None,
+    goal: Goal | None = None,
 ) -> MemberWeek | None:
     """One member's week [start, end) on one platform (`readings` oldest first); None if they
     logged nothing in it. `posts`: their posts on that platform before `end`, oldest first,
-    or None when they never logged a post anywhere."""
+    or None when they never logged a post anywhere; `goal`: theirs on that platform."""
     inside = [r for r in readings if start <= r.taken_at < end]
     if not inside:
         return None
     latest = inside[-1]
+    reached = None if goal is None else first_reached(goal, readings)
     return MemberWeek(
         member=member,
         platform=latest.platform,
@@ -142,6 +147,7 @@ def member_week(
         drop=_largest_drop(readings, start, end),
         posts=None if posts is None else sum(1 for p in posts if p.posted_at >= start),
         engagement=engagement_of(posts or (), latest.followers),
+        goal_reached=goal if reached is not None and start <= reached.taken_at < end else None,
     )
 
 
@@ -166,6 +172,7 @@ def build_report(
     end: datetime,
     timezone: ZoneInfo,
     posts: Iterable[Post] = (),
+    goals: Iterable[Goal] = (),
 ) -> DigestReport:
     """The digest of the server's week [start, end) (local Monday `week` in `timezone`) for
     these members, from their readings and posts.
@@ -183,6 +190,7 @@ def build_report(
         if post.posted_at < end:
             posts_by_key[(post.user_id, post.platform)].append(post)
             posters.add(post.user_id)
+    goal_of = {(goal.user_id, goal.platform): goal for goal in goals}
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
@@ -205,6 +213,7 @@ def build_report(
                     end,
                     streak,
                     posts_by_key.get((member.user_id, platform), []) if posted else None,
+                    goal_of.get((member.user_id, platform)),
                 )
             )
             is not None

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.engagement import Engagement, engagement_of
+from bot.domain.goals import Goal, Progress, progress
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Period, Post, Reading
 from bot.domain.periods import local_midnight, period_bounds, week_bounds, week_of
 from bot.domain.rules import Measured, growth_over, logging_streak, posting_streak, posts_per_week
@@ -86,6 +87,7 @@ class NetSummary:
     timezone: ZoneInfo
     engagement: Engagement | None = None  # None: no post logged on this platform
     posting: Posting | None = None  # None: no post logged anywhere
+    goal: Progress | None = None  # None: no goal on this platform
 
 
 def summarize(
@@ -97,6 +99,7 @@ def summarize(
     posts: Sequence[Post] = (),
     posted: Sequence[datetime] = (),
     posts_target: int = DEFAULT_POSTS_PER_WEEK,
+    goal: Goal | None = None,
 ) -> NetSummary | None:
     """`taken`: the instants of the member's readings on every platform, for the streak
     (default: the readings given). `posts`: their last posts on this platform, oldest first;
@@ -116,6 +119,7 @@ def summarize(
         timezone=tz,
         engagement=engagement_of(posts, latest.followers),
         posting=posting(posted, now, tz, posts_target),
+        goal=None if goal is None else progress(goal, readings, now, tz),
     )
 
 

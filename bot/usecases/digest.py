@@ -26,5 +26,12 @@ async def build_digest(
         settings.guild_id, settings.timezone, start - HISTORY, min(now, end)
     )
     return build_report(
-        data.members, data.readings, week, start, end, settings.timezone, data.posts
+        data.members,
+        data.readings,
+        week,
+        start,
+        end,
+        settings.timezone,
+        data.posts,
+        data.goals,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.goals import Goal
 from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import MemberProfile, Period, Platform, Post, Reading, ReadingDraft
 from bot.domain.periods import reading_instant, week_start
@@ -73,6 +74,7 @@ class History:
     taken: list[datetime]  # when each reading on every platform was taken (for the streak)
     posts: list[Post]  # the last posts on `platform`, oldest first (engagement)
     posted: list[datetime]  # when each post on every platform went out (posting)
+    goal: Goal | None  # the member's goal on `platform`
 
 
 Refusal = NeedsConfirmation | AlreadyLogged
@@ -176,6 +178,7 @@ async def history(
         taken=found.taken,
         posts=found.posts,
         posted=found.posted,
+        goal=found.goal,
     )
 
 

@@ -116,6 +116,8 @@ def member_line(rank: int, row: MemberWeek) -> str:
         parts.append(f"eng. {fmt.rate(row.engagement.by_views)}")
     if row.streak >= 2:
         parts.append(f"🔥 {row.streak}-week streak")
+    if row.goal_reached is not None:
+        parts.append(f"🎯 reached {fmt.count(row.goal_reached.followers)}")
     if row.drop is not None:
         parts.append(f"⚠️ drop {fmt.signed(row.drop.change)} ({fmt.count(row.drop.after)})")
     return " · ".join(parts)
@@ -134,6 +136,14 @@ def headline(report: DigestReport, late: bool) -> str:
     ]
     if report.posts is not None:
         lines.append(f"**Posts logged:** {fmt.count(report.posts)}")
+    reached = [row for row in report.rows if row.goal_reached is not None]
+    if reached:
+        names = ", ".join(
+            f"{name(row.member)} ({fmt.count(row.goal_reached.followers)} on {row.platform.label})"
+            for row in reached
+            if row.goal_reached is not None
+        )
+        lines.append(f"**Goals reached 🎯:** {names}")
     if late:
         lines.append("_Posted late: NetGain was offline at the scheduled time._")
     return "\n".join(lines)

@@ -200,6 +200,7 @@ class Tracking(commands.Cog):
             posts=found.posts,
             posted=found.posted,
             posts_target=found.profile.posts_per_week,
+            goal=found.goal,
         )
         if summary is None:
             raise UserError(f"No {found.platform.label} readings yet. {FIRST_LOG_HINT}")

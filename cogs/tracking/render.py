@@ -10,6 +10,7 @@ import discord
 
 from bot import format as fmt
 from bot.domain.engagement import Benchmark, Engagement, has_benchmarks
+from bot.domain.goals import NeedsReadings, NotAtPace, Progress, Projection, Reached
 from bot.domain.models import Period, Platform, Reading, Source
 from bot.domain.rules import Change, Measured, Missing
 from bot.domain.summaries import NetSummary, Posting, WeekGlance
@@ -235,6 +236,13 @@ def net(summary: NetSummary, member: discord.abc.User, *, yours: bool) -> discor
         embed.add_field(
             name="Posting", value=posting_text(summary.posting, yours=yours), inline=False
         )
+    if summary.goal is not None:
+        target = fmt.count(summary.goal.goal.followers)
+        embed.add_field(
+            name=f"Goal · {target} {latest.platform.label} followers",
+            value=goal_text(summary.goal, summary.timezone, yours=yours),
+            inline=False,
+        )
     if summary.engagement is not None:
         embed.add_field(
             name=f"Engagement · {latest.platform.label}",
@@ -399,3 +407,63 @@ def posting_text(found: Posting, *, yours: bool) -> str:
     elif yours:
         line += f" · {found.target} posts in a week start a posting streak"
     return line
+
+
+BAR_SLOTS = 10
+
+
+def progress_bar(share: float) -> str:
+    """'██████░░░░': how far along, in ten slots (a slot fills only when fully reached)."""
+    filled = min(BAR_SLOTS, int(share * BAR_SLOTS))
+    return "█" * filled + "░" * (BAR_SLOTS - filled)
+
+
+def projection_text(found: Projection, tz: ZoneInfo, *, yours: bool) -> str:
+    """When the goal may be reached, labelled as the estimate it is; or why there is no date."""
+    zone = fmt.zone_note(tz, not yours)
+    if isinstance(found, Reached):
+        return f"Reached 🎉 with {fmt.count(found.reading.followers)} followers " + (
+            f"{fmt.timestamp(found.reading.taken_at, 'R')}."
+        )
+    if isinstance(found, NeedsReadings):
+        needs = []
+        if found.readings:
+            needs.append(f"{fmt.plural(found.readings, 'more reading')}")
+        if found.log_after is not None:
+            needs.append(f"a reading on or after {fmt.day(found.log_after)}{zone}")
+        return (
+            "An estimated date needs 3 readings over at least 7 days within the last 28 days: "
+            f"{' and '.join(needs)}."
+        )
+    if isinstance(found, NotAtPace):
+        if found.daily <= 0:
+            return (
+                "Not at the current pace: followers did not grow over the last 28 days, so "
+                "there is no date to estimate."
+            )
+        return (
+            f"Not at the current pace: at {fmt.signed(round(found.daily))} followers a day it "
+            "is more than 10 years away."
+        )
+    label = "estimate"
+    if found.latest is None:
+        label += f"; from {fmt.day(found.earliest)} at the fastest recent week's pace, later at "
+        label += "the slowest"
+    elif found.earliest != found.latest:
+        label += (
+            f"; {fmt.day(found.earliest)} to {fmt.day(found.latest)} at the fastest and slowest "
+            "recent weeks' pace"
+        )
+    return (
+        f"**Around {fmt.day(found.day)}**{zone} ({label}), at about "
+        f"{fmt.signed(round(found.daily))} followers a day over the last 28 days."
+    )
+
+
+def goal_text(progress: Progress, tz: ZoneInfo, *, yours: bool) -> str:
+    goal = progress.goal
+    return (
+        f"{progress_bar(progress.share)} **{progress.share * 100:.0f}%** · "
+        f"{fmt.count(progress.current)} of {fmt.count(goal.followers)} followers\n"
+        f"{projection_text(progress.projection, tz, yours=yours)}"
+    )

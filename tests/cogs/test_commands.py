@@ -22,6 +22,7 @@ PRODUCT_OPTIONS = {
         "note",
     ],
     "post": ["views", "likes", "comments", "shares", "platform", "link", "date"],
+    "goal": ["followers", "platform", "clear"],
     "net": ["member", "platform", "period"],
     "history": ["member", "platform", "period"],
     "undo": [],

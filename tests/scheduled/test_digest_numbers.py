@@ -99,3 +99,25 @@ async def test_posts_and_engagement_in_the_digest_come_from_post(
     assert "2 posts · eng. 2.0%" in text
     assert "posts +" not in text
     assert "1 of 1 members with posts logged is under the rough benchmark" in text
+
+
+async def test_a_goal_reached_is_announced_once_in_the_next_digest(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=1_000, following=100)
+    await server.alice.slash(server.general, "goal", followers=1_100)
+    await clock.advance(timedelta(days=1))
+    await server.alice.slash(server.general, "log", followers=1_120, following=100)
+    await clock.advance_to(MONDAY + timedelta(minutes=31))
+    first = server.text()
+    assert "**Goals reached 🎯:** Creators-alice (1,100 on TikTok)" in first
+    assert "🎯 reached 1,100" in first
+    # Still above it the next week: reached once, announced once.
+    await server.alice.slash(server.general, "log", followers=1_150, following=100)
+    await clock.advance_to(MONDAY + timedelta(days=7, minutes=31))
+    latest = server.digests()[-1]
+    text = "\n".join(embed.description or "" for embed in latest.embeds)
+    assert "Creators-alice" in text
+    assert "🎯" not in text

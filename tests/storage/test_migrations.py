@@ -55,6 +55,10 @@ SEEDS: dict[int, list[str]] = {
         " 'self_reported', 99, 1795000100)",
         "UPDATE members SET posts_per_week = 5 WHERE user_id = 7",
     ],
+    5: [
+        "INSERT INTO goals (user_id, platform, followers, set_at)"
+        " VALUES (7, 'tiktok', 5000, 1795000200)",
+    ],
 }
 
 
@@ -112,6 +116,8 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
     if version >= 4:
         [post] = history.posts
         assert (post.counts.views, post.followers_then) == (1000, 1200)
+    if version >= 5:
+        assert history.goal is not None and history.goal.followers == 5000
 
 
 async def reopened_settings(db_path: Path):  # type: ignore[no-untyped-def]
