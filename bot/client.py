@@ -30,6 +30,7 @@ EXTENSIONS = (
     "cogs.tracking",
     "cogs.posting",
     "cogs.goals",
+    "cogs.leaderboard",
     "cogs.setup",
     "cogs.me",
     "cogs.digest",

@@ -43,6 +43,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "/net period:month",
     ),
     ("history", "Your readings over a period, with changes.", "/history member:@alex"),
+    (
+        "leaderboard",
+        "Members ranked by growth % (or growth, consistency, engagement).",
+        "/leaderboard period:month",
+    ),
     ("undo", "Remove your latest reading, after showing it.", "/undo"),
     (
         "me",

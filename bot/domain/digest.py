@@ -28,6 +28,7 @@ from bot.domain.rules import (
     logging_streak,
     week_of,
 )
+from bot.domain.visibility import visible
 
 DROP_RATIO = 0.05
 DROP_FOLLOWERS = 1_000
@@ -43,6 +44,8 @@ class DigestMember:
     allows_mentions: bool = False
     # When they first logged in this server: a week that ended before it is not theirs.
     since: datetime | None = None
+    # They logged in this server: what `bot.domain.visibility.may_see` asks.
+    logged_here: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +197,7 @@ def build_report(
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
-    for member in members:
+    for member in visible(members, None):
         mine = [by_key.get((member.user_id, platform), []) for platform in Platform]
         streak = logging_streak(
             (r.taken_at for found in mine for r in found),

@@ -16,6 +16,7 @@ from bot.domain.models import Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import period_bounds
 from bot.domain.rules import growth_over
 from bot.domain.summaries import summarize
+from bot.domain.visibility import may_see
 from bot.errors import defer_when_slow
 from bot.usecases import tracking
 from bot.usecases.tracking import AlreadyLogged, History, Logged, NeedsConfirmation
@@ -161,7 +162,11 @@ class Tracking(commands.Cog):
             now=self.bot.now(),
         )
         yourself = target.id == interaction.user.id
-        if not yourself and not found.profile.logged_here:
+        if not may_see(
+            viewer_id=interaction.user.id,
+            member_id=target.id,
+            logged_here=found.profile.logged_here,
+        ):
             raise UserError(
                 f"{target.mention} has no readings in this server yet: "
                 "they appear once they use `/log` here."

@@ -23,6 +23,7 @@ PRODUCT_OPTIONS = {
     ],
     "post": ["views", "likes", "comments", "shares", "platform", "link", "date"],
     "goal": ["followers", "platform", "clear"],
+    "leaderboard": ["period", "by", "platform"],
     "net": ["member", "platform", "period"],
     "history": ["member", "platform", "period"],
     "undo": [],
@@ -44,7 +45,7 @@ SUBCOMMAND_OPTIONS = {
     ("digest", "preview"): [],
     ("digest", "send"): [],
 }
-GUILD_ONLY = {"log", "post", "net", "history", "undo", "setup", "digest"}
+GUILD_ONLY = {"log", "post", "net", "history", "undo", "leaderboard", "setup", "digest"}
 ADMIN_ONLY = {"setup", "digest"}
 
 

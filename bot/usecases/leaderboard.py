@@ -1,0 +1,59 @@
+"""The leaderboard: a server's members ranked over a calendar period in the server's zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.domain.leaderboard import Board, Measure, build_board
+from bot.domain.models import Period, Platform
+from bot.domain.periods import period_bounds
+from bot.usecases.digest import HISTORY
+from storage.ports import DigestsPort, SettingsPort
+
+# The first instant any history is read from for "all time".
+BEGINNING = datetime(2004, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+@dataclass(frozen=True, slots=True)
+class Leaderboard:
+    board: Board
+    period: Period
+    start: datetime | None
+    timezone: ZoneInfo  # the server's: the period is counted in it
+
+
+class Ports(DigestsPort, SettingsPort, Protocol):
+    """What the leaderboard reads."""
+
+
+async def leaderboard(
+    storage: Ports,
+    *,
+    guild_id: int,
+    viewer_id: int,
+    measure: Measure,
+    platform: Platform | None,
+    period: Period,
+    now: datetime,
+) -> Leaderboard:
+    tz = (await storage.guild_settings(guild_id)).timezone
+    start, end = period_bounds(period, now, tz)
+    until = now if end is None else min(now, end)
+    # Readings before the period give its starting point; a year of them gives the streak.
+    since = BEGINNING if start is None else min(start, now - HISTORY)
+    data = await storage.digest_data(guild_id, tz, since, until)
+    board = build_board(
+        data.members,
+        data.readings,
+        data.posts,
+        measure=measure,
+        platform=platform,
+        start=start,
+        end=until + timedelta(seconds=1),
+        now=now,
+        viewer_id=viewer_id,
+    )
+    return Leaderboard(board, period, start, tz)
