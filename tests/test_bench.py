@@ -50,3 +50,9 @@ def test_digest_benchmark_runs(tmp_path: Path) -> None:
     )
     assert "ratio, all digests / aggregate query" in out
     assert "peak memory" in out
+
+
+def test_charts_benchmark_runs() -> None:
+    out = run_bench("charts.py", "--warm", "2", "--starts", "1")
+    assert "/history chart, warm" in out
+    assert "ratio start-up as shipped / without the chart module" in out

@@ -28,6 +28,7 @@ from bot.domain.rules import (
     logging_streak,
     week_of,
 )
+from bot.domain.series import CommunityWeek, community_weeks
 from bot.domain.visibility import visible
 
 DROP_RATIO = 0.05
@@ -97,6 +98,8 @@ class DigestReport:
     # it, and how many there are.
     under_benchmark: tuple[int, int] | None = None
     notes: list[str] = field(default_factory=list)
+    # The community's last weeks up to this one, for the digest's chart.
+    weeks: list[CommunityWeek] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -184,8 +187,10 @@ def build_report(
     those are ignored.
     """
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
+    shown = visible(members, None)
+    seen = {member.user_id for member in shown}
     for reading in readings:
-        if reading.taken_at < end:
+        if reading.taken_at < end and reading.user_id in seen:
             by_key[(reading.user_id, reading.platform)].append(reading)
     posts_by_key: dict[tuple[int, Platform], list[Post]] = defaultdict(list)
     posters: set[int] = set()
@@ -197,7 +202,7 @@ def build_report(
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
-    for member in visible(members, None):
+    for member in shown:
         mine = [by_key.get((member.user_id, platform), []) for platform in Platform]
         streak = logging_streak(
             (r.taken_at for found in mine for r in found),
@@ -276,4 +281,5 @@ def build_report(
         ),
         posts=week_posts,
         under_benchmark=under,
+        weeks=community_weeks((r for found in by_key.values() for r in found), week, timezone),
     )

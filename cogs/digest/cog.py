@@ -131,10 +131,12 @@ class Digest(commands.Cog):
         if not pages:
             intro.append("Nothing would be posted: nobody logged, and this server stays quiet.")
         await interaction.response.send_message("\n".join(intro), ephemeral=True)
+        await render.attach_chart(report, pages)
         for page in pages:
             await interaction.followup.send(
                 content=page.content or discord.utils.MISSING,
                 embeds=page.embeds,
+                files=page.files() or discord.utils.MISSING,
                 ephemeral=True,
             )
 

@@ -149,6 +149,16 @@ class DigestPoster:
 
     async def post(self, settings: GuildSettings, due: DueDigest, *, force: bool = False) -> Result:
         storage, guild_id, owner = self.bot.storage, settings.guild_id, self.bot.instance_id
+        # Everything that takes a while (the numbers, the chart) is ready before the claim is
+        # taken, so nothing slow sits between the claim and the posts its lease covers.
+        pages: list[render.Page] = []
+        unprepared: Exception | None = None
+        try:
+            report = await self.build(settings, due)
+            pages = render.pages(report, settings, late=due.late)
+            await render.attach_chart(report, pages)
+        except Exception as error:  # reported below, once the claim says it is ours to report
+            unprepared = error
         now = self.bot.now()
         run = await storage.claim_digest(
             guild_id, due.week, owner=owner, now=now, lease_until=now + LEASE, force=force
@@ -158,7 +168,8 @@ class DigestPoster:
         posted = run.pages_posted
         try:
             channel = self._channel(settings)
-            pages = render.pages(await self.build(settings, due), settings, late=due.late)
+            if unprepared is not None:
+                raise unprepared
             if not pages:
                 await self._finish(
                     settings,
@@ -175,6 +186,7 @@ class DigestPoster:
                     embeds=page.embeds,
                     nonce=nonce(guild_id, due.key, index, run.generation),
                     allowed_mentions=page.allowed_mentions(),
+                    files=page.files(),
                 )
                 posted += 1
                 now = self.bot.now()

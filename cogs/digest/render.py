@@ -8,6 +8,7 @@ them in a server that allows them; everywhere else members are plain names.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,10 +16,13 @@ from zoneinfo import ZoneInfo
 
 import discord
 
+from bot import charts
 from bot import format as fmt
+from bot.charts import Chart
 from bot.domain.digest import DigestMember, DigestReport, MemberWeek
 from bot.domain.rules import NudgeKind
 from bot.domain.schedule import DueDigest, EmptyWeek, GuildSettings
+from cogs.tracking.render import chart_file
 from storage.schedules import DigestRun
 
 DESCRIPTION_LIMIT = 4_096
@@ -28,6 +32,7 @@ CONTENT_LIMIT = 2_000
 # Room kept in each embed for its title and footer ("page 12 of 12").
 EMBED_MARGIN = 120
 COLOUR = discord.Colour(0x5865F2)
+log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@(\d+)>")
 
 
@@ -35,6 +40,10 @@ _MENTION = re.compile(r"<@(\d+)>")
 class Page:
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
+    chart: Chart | None = None  # attached, and shown in the first embed
+
+    def files(self) -> list[discord.File]:
+        return [] if self.chart is None else [chart_file(self.chart)]
 
     @property
     def mention_ids(self) -> list[int]:
@@ -268,3 +277,18 @@ def _paged(report: DigestReport, label: str, late: bool) -> list[Page]:
             text=f"NetGain · week of {label} · page {number} of {len(result)}"
         )
     return result
+
+
+async def attach_chart(report: DigestReport, pages: list[Page]) -> None:
+    """Draw the community's last weeks (in a worker thread) onto the digest's first page."""
+    if report.empty or not pages or not pages[0].embeds or not report.weeks:
+        return
+    title = f"Community · last {len(report.weeks)} weeks"
+    try:
+        chart = await charts.draw(charts.community_chart, report.weeks, title, report.timezone)
+    except Exception:  # the digest goes out without its chart rather than not at all
+        log.exception("Could not draw the community chart for the digest of %s", report.week)
+        return
+    first = pages[0]
+    first.chart = chart
+    first.embeds[0].set_image(url=f"attachment://{chart.filename}")

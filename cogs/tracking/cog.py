@@ -11,10 +11,12 @@ from discord import app_commands
 from discord.app_commands import Transform
 from discord.ext import commands
 
+from bot import charts
 from bot.domain.errors import UserError
 from bot.domain.models import Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import period_bounds
 from bot.domain.rules import growth_over
+from bot.domain.series import history_series
 from bot.domain.summaries import summarize
 from bot.domain.visibility import may_see
 from bot.errors import defer_when_slow
@@ -227,7 +229,8 @@ class Tracking(commands.Cog):
         period: Transform[Period, PERIOD] = Period.MONTH,
     ) -> None:
         target, found = await self._history(interaction, member, platform, period)
-        start, end = period_bounds(period, self.bot.now(), found.profile.timezone)
+        tz = found.profile.timezone
+        start, end = period_bounds(period, self.bot.now(), tz)
         embed = render.history(
             found.readings,
             member=target,
@@ -236,9 +239,21 @@ class Tracking(commands.Cog):
             start=start,
             found=growth_over(found.readings, start, end),
             yours=target.id == interaction.user.id,
-            tz=found.profile.timezone,
+            tz=tz,
         )
-        await interaction.response.send_message(embed=embed)
+        shown = [r for r in found.readings if start is None or r.taken_at >= start]
+        if not shown:
+            await interaction.response.send_message(embed=embed)
+            return
+        # Drawing takes a moment (the first chart also loads matplotlib): answer "thinking"
+        # first, and draw in a worker thread so other commands are answered meanwhile.
+        await interaction.response.defer(thinking=True)
+        title = render.chart_title(found.platform, target, period)
+        chart = await charts.draw(
+            charts.history_chart, history_series(shown, found.platform, tz), title
+        )
+        embed.set_image(url=f"attachment://{chart.filename}")
+        await answer(interaction, embed=embed, file=render.chart_file(chart))
 
     # ---- /undo -----------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot import format as fmt
+from bot.charts import Chart
 from bot.domain.engagement import Benchmark, Engagement, has_benchmarks
 from bot.domain.goals import NeedsReadings, NotAtPace, Progress, Projection, Reached
 from bot.domain.models import Period, Platform, Reading, Source
@@ -466,4 +468,20 @@ def goal_text(progress: Progress, tz: ZoneInfo, *, yours: bool) -> str:
         f"{progress_bar(progress.share)} **{progress.share * 100:.0f}%** · "
         f"{fmt.count(progress.current)} of {fmt.count(goal.followers)} followers\n"
         f"{projection_text(progress.projection, tz, yours=yours)}"
+    )
+
+
+CHART_NAME_MAX = 40
+
+
+def chart_title(platform: Platform, member: discord.abc.User, period: Period) -> str:
+    """'TikTok · alex · this month', with the name's control characters left out, cut to fit."""
+    shown = "".join(c for c in member.display_name if c.isprintable())[:CHART_NAME_MAX]
+    return f"{platform.label} · {shown} · {PERIOD_LABELS[period]}"
+
+
+def chart_file(chart: Chart) -> discord.File:
+    """The chart as an attachment, its alt text as the attachment's description."""
+    return discord.File(
+        io.BytesIO(chart.png), filename=chart.filename, description=chart.description
     )

@@ -93,3 +93,21 @@ async def test_a_damaged_database_stops_start_up_with_what_to_do(tmp_path: Path)
         in done.stderr
     )
     assert damaged.read_bytes() == bytes(data)
+
+
+def test_start_up_does_not_import_matplotlib() -> None:
+    """Charts import matplotlib when the first one is drawn, not when the bot starts."""
+    import sys
+
+    from bot.client import EXTENSIONS
+
+    code = (
+        "import importlib, sys\n"
+        f"for name in ['bot.client', *{list(EXTENSIONS)!r}]:\n"
+        "    importlib.import_module(name)\n"
+        "print('matplotlib' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "False"

@@ -121,3 +121,25 @@ async def test_a_goal_reached_is_announced_once_in_the_next_digest(
     text = "\n".join(embed.description or "" for embed in latest.embeds)
     assert "Creators-alice" in text
     assert "🎯" not in text
+
+
+async def test_the_digest_carries_the_communitys_last_eight_weeks_as_a_chart(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=1_000, following=100)
+    await server.bob.slash(server.general, "log", followers=400, following=100)
+    await clock.advance_to(MONDAY + timedelta(minutes=31))
+    [first, *rest] = server.digests()
+    [chart] = first.attachments
+    assert chart.filename == "community.png"
+    assert first.embeds[0].image.url.endswith("community.png")
+    description = chart.description or ""
+    assert "the 8 weeks from 10–16 Nov to 29 Dec 2025 – 4 Jan 2026 (UTC)" in description
+    assert "Total followers 1,400 (29 Dec 2025 – 4 Jan 2026)." in description
+    assert "Members logging per week: 0, 0, 0, 0, 0, 0, 0, 2." in description
+    assert "7 weeks nobody logged in shown as gaps" in description
+    data = await chart.read()
+    assert data.startswith(b"\x89PNG")
+    assert all(not message.attachments for message in rest)  # one chart, on the first page

@@ -1,0 +1,89 @@
+"""What the charts draw: series worked out from readings, with gaps where weeks are missing.
+
+A week without a reading is "no reading", never zero (PRODUCT.md), so a chart never draws a
+line through it: a series breaks wherever a whole local week without a reading lies between
+two points, and a week with no figure at all is left empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.domain.models import Platform, Reading
+from bot.domain.periods import ONE_WEEK, week_bounds, week_of
+
+COMMUNITY_WEEKS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    at: datetime
+    followers: int
+    following: int
+    net: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySeries:
+    """A member's readings on one platform, split into runs with no missing week inside."""
+
+    platform: Platform
+    runs: list[list[Point]]  # each run is drawn as one line; gaps lie between runs
+    missing_weeks: int  # whole local weeks without a reading between the first and the last
+    timezone: ZoneInfo
+
+    @property
+    def points(self) -> list[Point]:
+        return [point for run in self.runs for point in run]
+
+
+def history_series(readings: Sequence[Reading], platform: Platform, tz: ZoneInfo) -> HistorySeries:
+    """`readings` in time order, on one platform."""
+    runs: list[list[Point]] = []
+    missing = 0
+    previous_week: date | None = None
+    for reading in readings:
+        week = week_of(reading.taken_at, tz)
+        point = Point(reading.taken_at, reading.followers, reading.following, reading.net)
+        gap = 0 if previous_week is None else (week - previous_week).days // 7 - 1
+        if previous_week is None or gap > 0:
+            runs.append([point])
+            missing += max(gap, 0)
+        else:
+            runs[-1].append(point)
+        previous_week = week
+    return HistorySeries(platform, runs, missing, tz)
+
+
+@dataclass(frozen=True, slots=True)
+class CommunityWeek:
+    monday: date
+    logged: int  # members who logged in that week (0 is a real count)
+    followers: int | None  # everyone's latest followers by the week's end; None: nobody logged
+
+
+def community_weeks(
+    readings: Iterable[Reading], last_week: date, tz: ZoneInfo, weeks: int = COMMUNITY_WEEKS
+) -> list[CommunityWeek]:
+    """The server's last `weeks` local weeks up to `last_week` (a Monday), oldest first: how
+    many members logged in each, and the total of every member's latest follower count on each
+    platform as of the week's end (a week nobody logged in has no total: a gap)."""
+    mondays = [last_week - ONE_WEEK * back for back in range(weeks - 1, -1, -1)]
+    ordered = sorted(readings, key=lambda r: (r.taken_at, r.id))
+    found = []
+    latest: dict[tuple[int, Platform], int] = {}
+    index = 0
+    for monday in mondays:
+        start, end = week_bounds(monday, tz)
+        logged: set[int] = set()
+        while index < len(ordered) and ordered[index].taken_at < end:
+            reading = ordered[index]
+            latest[(reading.user_id, reading.platform)] = reading.followers
+            if reading.taken_at >= start:
+                logged.add(reading.user_id)
+            index += 1
+        found.append(CommunityWeek(monday, len(logged), sum(latest.values()) if logged else None))
+    return found
