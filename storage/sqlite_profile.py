@@ -25,7 +25,8 @@ def profile(
     row = conn.execute(
         f"""
         SELECT m.default_platform, COALESCE(m.timezone, s.timezone),
-               g.user_id IS NOT NULL, g.display_name, {last_platform}, m.posts_per_week
+               g.user_id IS NOT NULL, g.display_name, {last_platform}, m.posts_per_week,
+               s.timezone
         FROM (SELECT :user AS user_id) q
         LEFT JOIN members m ON m.user_id = q.user_id
         LEFT JOIN member_guilds g ON g.guild_id = :guild AND g.user_id = q.user_id
@@ -33,7 +34,7 @@ def profile(
         """,
         {"user": user_id, "guild": guild_id},
     ).fetchone()
-    default_platform, timezone, logged_here, display_name, last, target = row
+    default_platform, timezone, logged_here, display_name, last, target, server_tz = row
     return MemberProfile(
         user_id=user_id,
         default_platform=Platform(default_platform or DEFAULT_PLATFORM),
@@ -43,4 +44,5 @@ def profile(
         last_platform=Platform(last) if last else None,
         display_name=display_name,
         posts_per_week=target or DEFAULT_POSTS_PER_WEEK,
+        server_timezone=zone(server_tz),
     )

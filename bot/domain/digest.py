@@ -1,8 +1,8 @@
 """What a server's weekly digest says, computed from its members' readings. No Discord, no SQL.
 
-Formulas are PRODUCT.md's: growth % = change / followers at the start; a drop alert when
-followers fell by 5% or more, or by 1,000 or more, since the previous reading. Weeks, growth,
-streaks and the nudge come from `bot.domain.rules`, the same functions `/log` and `/net` use.
+Formulas are PRODUCT.md's: growth % = change / followers at the start; drop alerts and likely
+purges are `bot.domain.purges`'s. Weeks, growth, streaks and the nudge come from
+`bot.domain.rules`, the same functions `/log` and `/net` use.
 """
 
 from __future__ import annotations
@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.goals import Goal, first_reached
 from bot.domain.metrics import Growth
 from bot.domain.models import Platform, Post, Reading
+from bot.domain.purges import Drop, Purge, drops, likely_purges
 from bot.domain.rules import (
     Change,
     Measured,
@@ -30,9 +30,6 @@ from bot.domain.rules import (
 )
 from bot.domain.series import CommunityWeek, community_weeks
 from bot.domain.visibility import visible
-
-DROP_RATIO = 0.05
-DROP_FOLLOWERS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +47,6 @@ class DigestMember:
 
 
 @dataclass(frozen=True, slots=True)
-class Drop:
-    before: int
-    after: int
-    at: datetime
-
-    @property
-    def change(self) -> int:
-        return self.after - self.before
-
-
-@dataclass(frozen=True, slots=True)
 class MemberWeek:
     member: DigestMember
     platform: Platform
@@ -74,6 +60,7 @@ class MemberWeek:
     engagement: Engagement | None  # over their last posts here up to the week's end
     # Their goal on this platform, when it was first reached this week (announced once).
     goal_reached: Goal | None = None
+    purged: bool = False  # their drop is part of a likely platform-wide purge
 
     @property
     def change(self) -> Change | None:
@@ -100,6 +87,7 @@ class DigestReport:
     notes: list[str] = field(default_factory=list)
     # The community's last weeks up to this one, for the digest's chart.
     weeks: list[CommunityWeek] = field(default_factory=list)
+    purges: list[Purge] = field(default_factory=list)  # likely platform-wide purges this week
 
     @property
     def empty(self) -> bool:
@@ -112,19 +100,9 @@ class DigestReport:
         return grown[0] if grown else None
 
 
-def is_drop(before: int, after: int) -> bool:
-    """PRODUCT.md drop alert: down 5% or more, or 1,000 or more, since the previous reading."""
-    fall = before - after
-    return fall > 0 and (fall >= DROP_FOLLOWERS or fall >= before * DROP_RATIO)
-
-
 def _largest_drop(readings: Sequence[Reading], start: datetime, end: datetime) -> Drop | None:
-    drops = [
-        Drop(before.followers, after.followers, after.taken_at)
-        for before, after in pairwise(readings)
-        if start <= after.taken_at < end and is_drop(before.followers, after.followers)
-    ]
-    return min(drops, key=lambda drop: drop.change) if drops else None
+    found = drops(readings, start, end)
+    return min(found, key=lambda drop: drop.change) if found else None
 
 
 def member_week(
@@ -135,6 +113,7 @@ def member_week(
     streak: int,
     posts: Sequence[Post] | None = None,
     goal: Goal | None = None,
+    purged: frozenset[int] = frozenset(),
 ) -> MemberWeek | None:
     """One member's week [start, end) on one platform (`readings` oldest first); None if they
     logged nothing in it. `posts`: their posts on that platform before `end`, oldest first,
@@ -144,16 +123,18 @@ def member_week(
         return None
     latest = inside[-1]
     reached = None if goal is None else first_reached(goal, readings)
+    drop = _largest_drop(readings, start, end)
     return MemberWeek(
         member=member,
         platform=latest.platform,
         latest=latest,
         growth=growth_over(readings, start, end),
         streak=streak,
-        drop=_largest_drop(readings, start, end),
+        drop=drop,
         posts=None if posts is None else sum(1 for p in posts if p.posted_at >= start),
         engagement=engagement_of(posts or (), latest.followers),
         goal_reached=goal if reached is not None and start <= reached.taken_at < end else None,
+        purged=drop is not None and drop.after.id in purged,
     )
 
 
@@ -199,6 +180,13 @@ def build_report(
             posts_by_key[(post.user_id, post.platform)].append(post)
             posters.add(post.user_id)
     goal_of = {(goal.user_id, goal.platform): goal for goal in goals}
+    purges = likely_purges((r for found in by_key.values() for r in found), start, end)
+    purged = frozenset(reading for purge in purges for reading in purge.readings)
+    # A purge's week neither counts toward nor breaks the streaks of those it hit.
+    excused: dict[int, set[datetime]] = defaultdict(set)
+    for purge in purges:
+        for user_id in purge.members:
+            excused[user_id].add(purge.first)
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
@@ -208,6 +196,7 @@ def build_report(
             (r.taken_at for found in mine for r in found),
             member.timezone,
             week_of(end - timedelta(seconds=1), member.timezone),
+            excused={week_of(at, member.timezone) for at in excused[member.user_id]},
         )
         posted = member.user_id in posters
         weeks = [
@@ -222,6 +211,7 @@ def build_report(
                     streak,
                     posts_by_key.get((member.user_id, platform), []) if posted else None,
                     goal_of.get((member.user_id, platform)),
+                    purged,
                 )
             )
             is not None
@@ -281,5 +271,6 @@ def build_report(
         ),
         posts=week_posts,
         under_benchmark=under,
+        purges=purges,
         weeks=community_weeks((r for found in by_key.values() for r in found), week, timezone),
     )

@@ -148,6 +148,8 @@ class PostDraft:
     display_name: str | None = None
 
 
+UTC_ZONE = ZoneInfo("UTC")
+
 # How many posts a week a member aims for until they set their own (`/me posts_per_week`).
 DEFAULT_POSTS_PER_WEEK = 3
 MAX_POSTS_PER_WEEK = 50
@@ -168,6 +170,7 @@ class MemberProfile:
     last_platform: Platform | None = None
     display_name: str | None = None  # as last stored for this server
     posts_per_week: int = DEFAULT_POSTS_PER_WEEK  # their posting target
+    server_timezone: ZoneInfo = UTC_ZONE  # the server's own zone (its digest's weeks)
 
     def platform_to_show(self, requested: Platform | None) -> Platform:
         """The platform a read command shows when the member did not name one.

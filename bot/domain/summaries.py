@@ -100,6 +100,7 @@ def summarize(
     posted: Sequence[datetime] = (),
     posts_target: int = DEFAULT_POSTS_PER_WEEK,
     goal: Goal | None = None,
+    purged: frozenset[int] = frozenset(),
 ) -> NetSummary | None:
     """`taken`: the instants of the member's readings on every platform, for the streak
     (default: the readings given). `posts`: their last posts on this platform, oldest first;
@@ -119,7 +120,7 @@ def summarize(
         timezone=tz,
         engagement=engagement_of(posts, latest.followers),
         posting=posting(posted, now, tz, posts_target),
-        goal=None if goal is None else progress(goal, readings, now, tz),
+        goal=None if goal is None else progress(goal, readings, now, tz, purged),
     )
 
 

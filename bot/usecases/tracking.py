@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.goals import Goal
+from bot.domain.goals import PACE_WINDOW, Goal
 from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import MemberProfile, Period, Platform, Post, Reading, ReadingDraft
 from bot.domain.periods import reading_instant, week_start
+from bot.domain.purges import Drop, is_drop, purged_readings
 from bot.domain.rules import Measured, week_to_date
 from bot.domain.summaries import history_since
 from storage.ports import (
+    DigestsPort,
     LogRules,
     MembersPort,
     OnSlow,
@@ -22,6 +24,9 @@ from storage.ports import (
     Surroundings,
 )
 
+# How far before the pace window readings are read, so the window's first drops have the
+# reading before them (members log about weekly; one who went quiet longer is not measured).
+PURGE_LOOKBACK = timedelta(weeks=5)
 # The same reading logged again within this long is a repeat (a retry after a reply that
 # failed, a double tap), answered "already logged" rather than stored twice.
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -43,6 +48,8 @@ class Logged:
     backfilled: bool = False
     # The member's first reading anywhere: they now have settings of their own.
     new_member: bool = False
+    # Followers fell 5% or 1,000 since the reading before it (`bot.domain.purges.is_drop`).
+    drop: Drop | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +82,9 @@ class History:
     posts: list[Post]  # the last posts on `platform`, oldest first (engagement)
     posted: list[datetime]  # when each post on every platform went out (posting)
     goal: Goal | None  # the member's goal on `platform`
+    # Readings whose drops were part of a likely platform purge in the server lately: the
+    # goal's pace leaves them out.
+    purged: frozenset[int] = frozenset()
 
 
 Refusal = NeedsConfirmation | AlreadyLogged
@@ -152,6 +162,11 @@ async def log_reading(
         nearby=nearby,
         backfilled=found.placement.taken_at != now,
         new_member=not found.profile.known,
+        drop=(
+            Drop(found.before, reading)
+            if found.before is not None and is_drop(found.before.followers, reading.followers)
+            else None
+        ),
     )
 
 
@@ -163,15 +178,25 @@ async def history(
     platform: Platform | None,
     period: Period,
     now: datetime,
+    digests: DigestsPort | None = None,
 ) -> History:
-    """Readings for /net and /history: the period asked for and the last six weeks."""
+    """Readings for /net and /history: the period asked for and the last six weeks. With
+    `digests`, and a goal to project, also the server's recent likely purges."""
     found = await members.member_readings(
         user_id=user_id,
         guild_id=guild_id,
         platform=platform,
         since=lambda tz: history_since(period, now, tz),
     )
+    purged: frozenset[int] = frozenset()
+    if digests is not None and guild_id is not None and found.goal is not None:
+        server_tz = found.profile.server_timezone
+        # The readings before the window's first week let its first drops be measured.
+        since = now - PACE_WINDOW - PURGE_LOOKBACK
+        data = await digests.digest_data(guild_id, server_tz, since, now)
+        purged = purged_readings(data.readings, server_tz, now - PACE_WINDOW, now)
     return History(
+        purged=purged,
         profile=found.profile,
         platform=found.platform,
         readings=found.readings,

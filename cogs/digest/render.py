@@ -20,6 +20,7 @@ from bot import charts
 from bot import format as fmt
 from bot.charts import Chart
 from bot.domain.digest import DigestMember, DigestReport, MemberWeek
+from bot.domain.purges import Purge
 from bot.domain.rules import NudgeKind
 from bot.domain.schedule import DueDigest, EmptyWeek, GuildSettings
 from cogs.tracking.render import chart_file
@@ -128,7 +129,11 @@ def member_line(rank: int, row: MemberWeek) -> str:
     if row.goal_reached is not None:
         parts.append(f"🎯 reached {fmt.count(row.goal_reached.followers)}")
     if row.drop is not None:
-        parts.append(f"⚠️ drop {fmt.signed(row.drop.change)} ({fmt.count(row.drop.after)})")
+        dropped = f"{fmt.signed(row.drop.change)} ({fmt.count(row.drop.after.followers)})"
+        if row.purged:
+            parts.append(f"drop {dropped}, likely purge")
+        else:
+            parts.append(f"⚠️ drop {dropped}")
     return " · ".join(parts)
 
 
@@ -153,9 +158,23 @@ def headline(report: DigestReport, late: bool) -> str:
             if row.goal_reached is not None
         )
         lines.append(f"**Goals reached 🎯:** {names}")
+    for purge in report.purges:
+        lines.append(purge_text(purge, report.timezone))
     if late:
         lines.append("_Posted late: NetGain was offline at the scheduled time._")
     return "\n".join(lines)
+
+
+def purge_text(purge: Purge, tz: ZoneInfo) -> str:
+    """'Looks like a platform-wide purge on TikTok: …', in plain words and local days."""
+    first, last = purge.first.astimezone(tz), purge.last.astimezone(tz)
+    days = f"{first:%a}" if first.date() == last.date() else f"{first:%a} to {last:%a}"
+    return (
+        f"**Looks like a platform-wide purge on {purge.platform.label}:** "
+        f"{len(purge.members)} of the {purge.logged} members who logged this week lost "
+        f"followers within 48 hours ({days}). Those drops don't break streaks or count "
+        "against goals."
+    )
 
 
 def nudge_text(report: DigestReport) -> str | None:

@@ -162,6 +162,7 @@ class Tracking(commands.Cog):
             platform=platform,
             period=period,
             now=self.bot.now(),
+            digests=self.bot.storage,
         )
         yourself = target.id == interaction.user.id
         if not may_see(
@@ -208,6 +209,7 @@ class Tracking(commands.Cog):
             posted=found.posted,
             posts_target=found.profile.posts_per_week,
             goal=found.goal,
+            purged=found.purged,
         )
         if summary is None:
             raise UserError(f"No {found.platform.label} readings yet. {FIRST_LOG_HINT}")

@@ -13,7 +13,9 @@ from bot import format as fmt
 from bot.charts import Chart
 from bot.domain.engagement import Benchmark, Engagement, has_benchmarks
 from bot.domain.goals import NeedsReadings, NotAtPace, Progress, Projection, Reached
+from bot.domain.metrics import Growth
 from bot.domain.models import Period, Platform, Reading, Source
+from bot.domain.purges import Drop
 from bot.domain.rules import Change, Measured, Missing
 from bot.domain.summaries import NetSummary, Posting, WeekGlance
 from bot.usecases.tracking import AlreadyLogged, Logged, NeedsConfirmation
@@ -171,6 +173,8 @@ def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
         ),
         inline=False,
     )
+    if outcome.drop is not None:
+        embed.add_field(name="⚠️ Drop", value=drop_text(outcome.drop), inline=False)
     extras = _extras(reading)
     if extras:
         embed.add_field(name="Also logged", value="\n".join(extras), inline=False)
@@ -484,4 +488,15 @@ def chart_file(chart: Chart) -> discord.File:
     """The chart as an attachment, its alt text as the attachment's description."""
     return discord.File(
         io.BytesIO(chart.png), filename=chart.filename, description=chart.description
+    )
+
+
+def drop_text(drop: Drop) -> str:
+    """The drop alert under /log's reply: how much, and what it may be."""
+    pct = Growth(drop.before.followers, drop.after.followers).pct
+    return (
+        f"Followers fell **{fmt.signed(drop.change)}** ({fmt.pct(pct)}) since your previous "
+        "reading. If it's not a typo, platforms sometimes remove inactive accounts from "
+        "everyone at once: when several members here drop together, the weekly digest says "
+        "so, and it doesn't count against your streak or goal."
     )

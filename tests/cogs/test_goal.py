@@ -79,3 +79,22 @@ async def test_someone_elses_goal_names_the_zone_of_its_dates(world: World) -> N
     await world.alice.slash(world.channel, "goal", followers=2_000)
     theirs = fields(await world.bob.slash(world.channel, "net", member=world.alice))
     assert "** (Asia/Tokyo) (estimate" in theirs["Goal · 2,000 TikTok followers"]
+
+
+async def test_a_drop_gets_a_note_and_a_purge_does_not_slow_a_goals_pace(world: World) -> None:
+    carol = world.guild.add_member(world.env.create_user("carol"))
+    members = (world.alice, world.bob, carol)
+    for member in members:
+        await member.slash(world.channel, "log", followers=1_000, following=10)
+    await world.alice.slash(world.channel, "goal", followers=2_000)
+    await world.env.advance_time(3 * DAY)
+    # Sunday 4 Jan: all three lose 10% within the hour, a platform-wide purge.
+    for member in members:
+        dropped = await member.slash(world.channel, "log", followers=900, following=10)
+        assert "Followers fell **−100** (−10.0%)" in fields(dropped)["⚠️ Drop"]
+    await world.env.advance_time(5 * DAY)
+    await world.alice.slash(world.channel, "log", followers=950, following=10)
+    goal = fields(await world.alice.slash(world.channel, "net"))["Goal · 2,000 TikTok followers"]
+    # Without the purge's 100 she is up 50 in 8 days: a pace, not "not at the current pace".
+    assert "Not at the current pace" not in goal
+    assert "at about +6 followers a day" in goal

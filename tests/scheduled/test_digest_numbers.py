@@ -143,3 +143,23 @@ async def test_the_digest_carries_the_communitys_last_eight_weeks_as_a_chart(
     data = await chart.read()
     assert data.startswith(b"\x89PNG")
     assert all(not message.attachments for message in rest)  # one chart, on the first page
+
+
+async def test_a_likely_purge_is_named_in_the_digest(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    carol = server.guild.add_member(simcord_env.create_user("carol"))
+    members = (server.alice, server.bob, carol)
+    for member in members:
+        await member.slash(server.general, "log", followers=2_000, following=10)
+    await clock.advance(timedelta(days=1))  # Friday 2 Jan
+    for member in members:
+        await member.slash(server.general, "log", followers=1_800, following=10)
+    await clock.advance_to(MONDAY + timedelta(minutes=31))
+    text = server.text()
+    assert "**Looks like a platform-wide purge on TikTok:** 3 of the 3 members who logged" in text
+    assert "within 48 hours (Fri)" in text
+    assert "drop −200 (1,800), likely purge" in text
+    assert "⚠️" not in text
