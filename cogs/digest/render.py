@@ -20,6 +20,7 @@ from bot import charts
 from bot import format as fmt
 from bot.charts import Chart
 from bot.domain.digest import DigestMember, DigestReport, MemberWeek
+from bot.domain.models import Source
 from bot.domain.purges import Purge
 from bot.domain.rules import NudgeKind
 from bot.domain.schedule import DueDigest, EmptyWeek, GuildSettings
@@ -120,6 +121,8 @@ def member_line(rank: int, row: MemberWeek) -> str:
             f"**{fmt.count(growth.end)}** ({figures})",
             f"net {fmt.count(latest.net)} ({fmt.signed(change.net_change)})",
         ]
+    if latest.source is not Source.SELF_REPORTED:
+        parts.append(latest.source.label)
     if row.posts is not None:
         parts.append(fmt.plural(row.posts, "post"))
     if row.engagement is not None and row.engagement.by_views is not None:

@@ -146,8 +146,17 @@ def _extras(reading: Reading) -> list[str]:
         parts.append(f"lost {fmt.MINUS}{fmt.count(reading.lost)}")
     lines = [" · ".join(parts)] if parts else []
     if reading.note:
-        lines.append(f"Note: {discord.utils.escape_markdown(reading.note)}")
+        lines.append(f"Note: {note_text(reading.note)}")
     return lines
+
+
+HISTORY_NOTE_MAX = 80
+
+
+def note_text(note: str, limit: int = HISTORY_NOTE_MAX) -> str:
+    """A member's note as plain text (no markdown or mention renders), cut with an ellipsis."""
+    shown = note if len(note) <= limit else note[: limit - 1] + "…"
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(shown))
 
 
 def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
@@ -318,6 +327,8 @@ def history(
         )
         if reading.source is not Source.SELF_REPORTED:
             row += f" · {reading.source.label}"
+        if reading.note:
+            row += f"\n  ↳ {note_text(reading.note)}"
         rows.append(row)
     embed.description = "\n".join(rows) or "No readings in this period."
     embed.add_field(

@@ -117,3 +117,15 @@ def test_a_name_with_dollar_signs_is_drawn_as_typed() -> None:
     series = history_series([reading(0, 100)], Platform.TIKTOK, tz)
     chart = charts.history_chart(series, r"TikTok · $\frac{1}{0}$ · all time")
     assert chart.description.startswith(r"TikTok · $\frac{1}{0}$ · all time")
+
+
+async def test_history_shows_each_readings_note_as_plain_text(world: World) -> None:
+    await world.alice.slash(world.channel, "log", followers=1_000, following=300, note="collab")
+    await world.env.advance_time(DAY)
+    await world.alice.slash(
+        world.channel, "log", followers=1_100, following=300, note="**big** @everyone " + "x" * 90
+    )
+    description = (await world.alice.slash(world.channel, "history")).response.embeds[0].description
+    assert "↳ collab" in description
+    assert "↳ \\*\\*big\\*\\* @\u200beveryone" in description  # no bold, no ping
+    assert "x…" in description  # long notes are cut, and say so
