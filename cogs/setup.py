@@ -12,7 +12,7 @@ from discord.app_commands import Transform
 from discord.ext import commands
 
 from bot.domain.errors import UserError
-from bot.domain.schedule import DAYS, EmptyWeek, GuildSettings, next_slot
+from bot.domain.schedule import DAYS, DigestDetail, EmptyWeek, GuildSettings, next_slot
 from bot.errors import defer_when_slow, reply_ephemeral
 from bot.format import timestamp
 from cogs.digest.poster import missing_permissions, problem_note
@@ -25,6 +25,7 @@ Interaction = discord.Interaction["NetGainBot"]
 DIGEST_TIME = ClockTimeOption("time")
 EMPTY_WEEK = Choices("empty_week", {"line": EmptyWeek.LINE, "quiet": EmptyWeek.QUIET})
 MENTIONS = Choices("mentions", ON_OFF)
+DETAIL = Choices("detail", {"top": DigestDetail.TOP, "all": DigestDetail.ALL})
 CONSISTENCY_DAYS = Whole("consistency_days", 1, 60)
 
 
@@ -33,11 +34,16 @@ def digest_summary(settings: GuildSettings, now: dt.datetime) -> str:
         return "The weekly digest is **off**. Turn it on with `/setup digest channel:#…`."
     slot = next_slot(settings, now)
     empty = "a short line" if settings.empty_week is EmptyWeek.LINE else "nothing"
+    listed = (
+        "every member who logged"
+        if settings.digest_detail is DigestDetail.ALL
+        else "the top movers (`detail:all` lists everyone)"
+    )
     return (
         f"Weekly digest in <#{settings.digest_channel_id}>, every "
         f"**{DAYS[settings.digest_day]} at {settings.digest_time:%H:%M}** "
         f"({settings.timezone.key}). Next: {timestamp(slot, 'F')} ({timestamp(slot, 'R')}), "
-        f"covering the week before. An empty week posts {empty}."
+        f"covering the week before. It lists {listed}. An empty week posts {empty}."
     )
 
 
@@ -77,6 +83,7 @@ class Setup(commands.Cog):
         time="Local time it is posted, 24-hour HH:MM (default: 09:00)",
         timezone="The server's time zone, like Europe/Berlin (default: UTC)",
         empty_week="On a week nobody logged: post a short line, or stay quiet",
+        detail="List the top movers (default), or every member who logged, on more pages",
         off="Turn the digest off",
     )
     async def digest(
@@ -87,6 +94,7 @@ class Setup(commands.Cog):
         time: Transform[dt.time, DIGEST_TIME] | None = None,
         timezone: Transform[ZoneInfo, TIMEZONE] | None = None,
         empty_week: Transform[EmptyWeek, EMPTY_WEEK] | None = None,
+        detail: Transform[DigestDetail, DETAIL] | None = None,
         off: bool = False,
     ) -> None:
         assert interaction.guild is not None
@@ -113,6 +121,7 @@ class Setup(commands.Cog):
                 digest_time=time or before.digest_time,
                 timezone=timezone or before.timezone,
                 empty_week=empty_week or before.empty_week,
+                digest_detail=detail or before.digest_detail,
             )
             # Turned on, or moved to another day, time or zone: slots before now are never
             # caught up, so a new schedule cannot post an extra digest for an earlier week.

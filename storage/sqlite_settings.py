@@ -10,14 +10,14 @@ from typing import Any
 import aiosqlite
 
 from bot.domain.models import Platform
-from bot.domain.schedule import EmptyWeek, GuildSettings
+from bot.domain.schedule import DigestDetail, EmptyWeek, GuildSettings
 from storage.ports import OnSlow
 from storage.schedules import MemberSettings
 from storage.sqlite_rows import clock_time, fetch_all, maybe_instant, ts, zone
 
 _SETTINGS = (
     "guild_id, timezone, digest_channel_id, digest_from, digest_day, digest_time, empty_week,"
-    " grace_hours, consistency_days, engagement_day, mentions, problem, problem_at"
+    " grace_hours, consistency_days, engagement_day, mentions, problem, problem_at, digest_detail"
 )
 
 
@@ -36,6 +36,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
         mentions,
         problem,
         problem_at,
+        detail,
     ) = row
     return GuildSettings(
         guild_id=guild_id,
@@ -51,6 +52,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
         mentions=bool(mentions),
         problem=problem,
         problem_at=maybe_instant(problem_at),
+        digest_detail=DigestDetail(detail),
     )
 
 
@@ -77,8 +79,8 @@ class SQLiteSettings:
             """
             INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, digest_from,
                 digest_day, digest_time, empty_week, grace_hours, consistency_days,
-                engagement_day, mentions, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                engagement_day, mentions, digest_detail, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
                 timezone = excluded.timezone, digest_channel_id = excluded.digest_channel_id,
                 digest_from = excluded.digest_from,
@@ -86,7 +88,7 @@ class SQLiteSettings:
                 empty_week = excluded.empty_week, grace_hours = excluded.grace_hours,
                 consistency_days = excluded.consistency_days,
                 engagement_day = excluded.engagement_day, mentions = excluded.mentions,
-                updated_at = excluded.updated_at
+                digest_detail = excluded.digest_detail, updated_at = excluded.updated_at
             """,
             (
                 settings.guild_id,
@@ -100,6 +102,7 @@ class SQLiteSettings:
                 settings.consistency_days,
                 settings.engagement_day,
                 int(settings.mentions),
+                settings.digest_detail.value,
                 ts(now),
             ),
             on_slow,

@@ -34,6 +34,11 @@ class EmptyWeek(StrEnum):
     QUIET = "quiet"  # a quiet week posts nothing
 
 
+class DigestDetail(StrEnum):
+    TOP = "top"  # the top movers, and how many more logged
+    ALL = "all"  # every member who logged, on as many pages as it takes
+
+
 @dataclass(frozen=True, slots=True)
 class GuildSettings:
     guild_id: int
@@ -48,6 +53,7 @@ class GuildSettings:
     consistency_days: int = 7
     engagement_day: int = 2  # Wednesday
     mentions: bool = False
+    digest_detail: DigestDetail = DigestDetail.TOP
     problem: str | None = None
     problem_at: datetime | None = None
 

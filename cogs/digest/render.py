@@ -23,7 +23,7 @@ from bot.domain.digest import DigestMember, DigestReport, MemberWeek
 from bot.domain.models import Source
 from bot.domain.purges import Purge
 from bot.domain.rules import NudgeKind
-from bot.domain.schedule import DueDigest, EmptyWeek, GuildSettings
+from bot.domain.schedule import DigestDetail, DueDigest, EmptyWeek, GuildSettings
 from cogs.tracking.render import chart_file
 from storage.schedules import DigestRun
 
@@ -33,6 +33,12 @@ MESSAGE_EMBEDS = 10
 CONTENT_LIMIT = 2_000
 # Room kept in each embed for its title and footer ("page 12 of 12").
 EMBED_MARGIN = 120
+# A member row carries at most this many badges; the rest is one `/net member` away.
+BADGES = 2
+# Rows a digest lists unless the server asks for every member (`/setup digest detail:all`).
+TOP_MOVERS = 10
+# Names of members who have not logged that a digest lists before saying how many more.
+NOT_LOGGED_NAMES = 40
 COLOUR = discord.Colour(0x5865F2)
 log = logging.getLogger(__name__)
 _MENTION = re.compile(r"<@(\d+)>")
@@ -102,42 +108,45 @@ def name(member: DigestMember) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(member.name))
 
 
+def badges(row: MemberWeek) -> list[str]:
+    """What stands out about a row, most important first: a drop (or a likely purge), a goal
+    reached, a streak, posts with their engagement, numbers that were imported."""
+    found = []
+    if row.drop is not None:
+        dropped = fmt.signed(row.drop.change)
+        found.append(f"likely purge {dropped}" if row.purged else f"⚠️ drop {dropped}")
+    if row.goal_reached is not None:
+        found.append(f"🎯 reached {fmt.count(row.goal_reached.followers)}")
+    if row.streak >= 2:
+        found.append(f"🔥 {row.streak}-week streak")
+    if row.posts is not None:
+        posts = fmt.plural(row.posts, "post")
+        if row.engagement is not None and row.engagement.by_views is not None:
+            posts += f", eng. {fmt.rate(row.engagement.by_views)}"
+        found.append(posts)
+    if row.latest.source is not Source.SELF_REPORTED:
+        found.append(row.latest.source.label)
+    return found
+
+
 def member_line(rank: int, row: MemberWeek) -> str:
+    """One row that reads at a glance on a phone: name, followers with the change and %, and
+    at most two badges; the rest is one `/net member` away."""
     latest = row.latest
     change = row.change
     if change is None:
-        parts = [
-            f"**{name(row.member)}** · {row.platform.label} **{fmt.count(latest.followers)}** "
-            "(first reading)",
-            f"net {fmt.count(latest.net)}",
-        ]
+        head = (
+            f"**{name(row.member)}** · {row.platform.label} {fmt.count(latest.followers)} "
+            "· first reading"
+        )
     else:
         growth = change.growth
-        figures = f"{fmt.signed(growth.delta)}, {fmt.pct(growth.pct)}"
-        if change.from_first_log:
-            figures += ", since first log"
-        parts = [
+        since = ", since first log" if change.from_first_log else ""
+        head = (
             f"**{rank}. {name(row.member)}** · {row.platform.label} "
-            f"**{fmt.count(growth.end)}** ({figures})",
-            f"net {fmt.count(latest.net)} ({fmt.signed(change.net_change)})",
-        ]
-    if latest.source is not Source.SELF_REPORTED:
-        parts.append(latest.source.label)
-    if row.posts is not None:
-        parts.append(fmt.plural(row.posts, "post"))
-    if row.engagement is not None and row.engagement.by_views is not None:
-        parts.append(f"eng. {fmt.rate(row.engagement.by_views)}")
-    if row.streak >= 2:
-        parts.append(f"🔥 {row.streak}-week streak")
-    if row.goal_reached is not None:
-        parts.append(f"🎯 reached {fmt.count(row.goal_reached.followers)}")
-    if row.drop is not None:
-        dropped = f"{fmt.signed(row.drop.change)} ({fmt.count(row.drop.after.followers)})"
-        if row.purged:
-            parts.append(f"drop {dropped}, likely purge")
-        else:
-            parts.append(f"⚠️ drop {dropped}")
-    return " · ".join(parts)
+            f"{fmt.count(growth.end)} **{fmt.pct(growth.pct)}** ({fmt.signed(growth.delta)}{since})"
+        )
+    return " · ".join([head, *badges(row)[:BADGES]])
 
 
 def headline(report: DigestReport, late: bool) -> str:
@@ -227,7 +236,9 @@ def _chunks(items: list[str], limit: int, separator: str = "\n") -> list[str]:
     return blocks
 
 
-def _embeds(report: DigestReport, late: bool, title: str) -> list[discord.Embed]:
+def _embeds(
+    report: DigestReport, late: bool, title: str, detail: DigestDetail
+) -> list[discord.Embed]:
     """The digest's embeds; a quiet week has only the list of who has not logged."""
     embeds = []
     if not report.empty:
@@ -235,11 +246,26 @@ def _embeds(report: DigestReport, late: bool, title: str) -> list[discord.Embed]
         if (nudge := nudge_text(report)) is not None:
             first.add_field(name="This week's nudge", value=nudge, inline=False)
         embeds.append(first)
-    member_lines = [member_line(rank, row) for rank, row in enumerate(report.rows, start=1)]
+    everyone = detail is DigestDetail.ALL
+    rows = report.rows if everyone else report.rows[:TOP_MOVERS]
+    member_lines = [member_line(rank, row) for rank, row in enumerate(rows, start=1)]
+    listed = {row.member.user_id for row in rows}
+    more = len([m for m in report.logged if m.user_id not in listed])
+    if more:
+        member_lines.append(
+            f"…and {fmt.plural(more, 'more member')} logged this week: `/leaderboard` ranks "
+            "everyone, and an admin can list them all here with `/setup digest detail:all`."
+        )
+    if member_lines:
+        member_lines.append("_Anyone's full numbers: `/net member:@name`._")
+    heading = "Members, by growth %" if everyone or not more else "Top movers, by growth %"
     for block in _chunks(member_lines, DESCRIPTION_LIMIT - EMBED_MARGIN):
-        embeds.append(discord.Embed(title="Members, by growth %", description=block, colour=COLOUR))
+        embeds.append(discord.Embed(title=heading, description=block, colour=COLOUR))
     names = [name(member) for member in report.not_logged]
-    for block in _chunks(names, DESCRIPTION_LIMIT - EMBED_MARGIN, ", "):
+    shown = names if everyone else names[:NOT_LOGGED_NAMES]
+    if len(shown) < len(names):
+        shown = [*shown, f"and {len(names) - len(shown)} more"]
+    for block in _chunks(shown, DESCRIPTION_LIMIT - EMBED_MARGIN, ", "):
         embeds.append(
             discord.Embed(
                 title=f"Not logged this week ({len(names)})", description=block, colour=COLOUR
@@ -264,7 +290,7 @@ def pages(report: DigestReport, settings: GuildSettings, *, late: bool = False) 
         return []
     label = week_label(report)
     contents = _mentions(report, settings)
-    result = _paged(report, label, late)
+    result = _paged(report, label, late, settings.digest_detail)
     if report.empty:
         # A quiet week is one short line, with the same plain list of names as other weeks.
         result[0].content = (
@@ -282,9 +308,9 @@ def pages(report: DigestReport, settings: GuildSettings, *, late: bool = False) 
     return result
 
 
-def _paged(report: DigestReport, label: str, late: bool) -> list[Page]:
+def _paged(report: DigestReport, label: str, late: bool, detail: DigestDetail) -> list[Page]:
     grouped: list[list[discord.Embed]] = [[]]
-    for embed in _embeds(report, late, f"NetGain weekly digest · {label}"):
+    for embed in _embeds(report, late, f"NetGain weekly digest · {label}", detail):
         current = grouped[-1]
         total = sum(len(e) for e in current) + len(embed) + EMBED_MARGIN
         if current and (len(current) >= MESSAGE_EMBEDS or total > MESSAGE_EMBED_CHARS):

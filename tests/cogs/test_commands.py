@@ -40,7 +40,15 @@ PRODUCT_OPTIONS = {
     "help": [],
 }
 SUBCOMMAND_OPTIONS = {
-    ("setup", "digest"): ["channel", "day", "time", "timezone", "empty_week", "off"],
+    ("setup", "digest"): [
+        "channel",
+        "day",
+        "time",
+        "timezone",
+        "empty_week",
+        "detail",
+        "off",
+    ],
     ("setup", "reminders"): ["consistency_days", "engagement_day", "mentions"],
     ("digest", "preview"): [],
     ("digest", "send"): [],

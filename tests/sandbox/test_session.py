@@ -95,7 +95,7 @@ async def test_advancing_time_shows_the_weekly_digest(typed: Typed) -> None:
     shown = await typed(":advance 7d")
     assert "NetGain in #weekly-digest" in shown
     assert "NetGain weekly digest · 29 Dec 2025 – 4 Jan 2026 (UTC)" in shown
-    assert "alex · TikTok 1,200 (first reading)" in shown
+    assert "alex · TikTok 1,200 · first reading" in shown
     off = await typed("/setup digest off")
     assert "The weekly digest is off" in off
 

@@ -49,7 +49,7 @@ async def test_setup_then_posted_at_the_local_time_and_only_then(
     assert "NetGain weekly digest · 29 Dec 2025 – 4 Jan 2026 (Europe/Berlin)" in text
     assert "**Community net growth:** +100 followers (+10.0%)" in text
     assert "**Members who logged:** 1 of 1" in text
-    assert "Creators-alice** · TikTok **1,100** (+100, +10.0%, since first log)" in text
+    assert "Creators-alice** · TikTok 1,100 **+10.0%** (+100, since first log)" in text
     assert "This week's nudge" in text
 
     await clock.advance(6 * DAY)
@@ -249,7 +249,7 @@ async def test_a_250_member_digest_is_split_within_discords_limits(
     simcord_env: Env, clock: SimulatedTime, storage: SQLiteStorage
 ) -> None:
     server = Server(simcord_env)
-    await server.setup_digest()
+    await server.setup_digest(detail="all")  # every member listed, however many pages
     await server.admin.slash(server.general, "setup reminders", mentions="on")
     await many_members_log(
         storage, server, 250, "creator_{:03d}_with_a_longish_name", with_posts=True
@@ -324,3 +324,21 @@ async def test_a_digest_refused_every_time_is_marked_failed_after_three_tries(
     assert query(db_path, "SELECT state, attempts FROM digest_runs") == [("failed", 3)]
     settings = await simcord_env.bot.storage.guild_settings(server.guild.id)
     assert settings.problem is not None and "503" in settings.problem
+
+
+async def test_a_big_servers_digest_lists_the_top_movers_and_says_how_many_more(
+    simcord_env: Env, clock: SimulatedTime, storage: SQLiteStorage
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await many_members_log(storage, server, 25, "creator_{:02d}")
+    await clock.advance(7 * DAY)
+    [message] = server.digests()  # one message: the top movers fit on a phone screen
+    movers = message.embeds[1]
+    assert movers.title == "Top movers, by growth %"
+    rows = movers.description.splitlines()
+    assert rows[0].startswith("**1. creator\\_25** · TikTok 1,075 **+4.9%** (+50")
+    assert sum(1 for row in rows if row.startswith("**")) == 10
+    assert "…and 15 more members logged this week" in movers.description
+    assert "`/setup digest detail:all`" in movers.description
+    assert "`/net member:@name`" in movers.description

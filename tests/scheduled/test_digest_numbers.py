@@ -57,7 +57,7 @@ async def test_a_first_reading_is_not_counted_as_flat_growth(
     await clock.advance_to(MONDAY + timedelta(minutes=31))
     text = server.text()
     assert "**Community net growth:** not enough readings yet" in text
-    assert "Creators-alice** · TikTok **1,000** (first reading)" in text
+    assert "Creators-alice** · TikTok 1,000 · first reading" in text
     assert "±0" not in text
 
 
@@ -96,7 +96,7 @@ async def test_posts_and_engagement_in_the_digest_come_from_post(
     await clock.advance_to(MONDAY + timedelta(minutes=31))
     text = server.text()
     assert "**Posts logged:** 2" in text  # Bob's profile total rising 80 -> 95 is not posts
-    assert "2 posts · eng. 2.0%" in text
+    assert "2 posts, eng. 2.0%" in text
     assert "posts +" not in text
     assert "1 of 1 members with posts logged is under the rough benchmark" in text
 
@@ -161,5 +161,5 @@ async def test_a_likely_purge_is_named_in_the_digest(
     text = server.text()
     assert "**Looks like a platform-wide purge on TikTok:** 3 of the 3 members who logged" in text
     assert "within 48 hours (Fri)" in text
-    assert "drop −200 (1,800), likely purge" in text
+    assert "likely purge −200" in text
     assert "⚠️" not in text

@@ -111,7 +111,7 @@ async def test_a_takeover_posts_only_the_pages_not_yet_posted(
     settings: Settings,
 ) -> None:
     server = Server(simcord_env)
-    await server.setup_digest()
+    await server.setup_digest(detail="all")
     await many_members_log(storage, server, 80, "creator_{:03d}")
     simcord_env.bot.scheduler.pause()
     await clock.advance_to(SLOT)

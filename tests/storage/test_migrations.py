@@ -59,6 +59,7 @@ SEEDS: dict[int, list[str]] = {
         "INSERT INTO goals (user_id, platform, followers, set_at)"
         " VALUES (7, 'tiktok', 5000, 1795000200)",
     ],
+    6: ["UPDATE guild_settings SET digest_detail = 'all' WHERE guild_id = 99"],
 }
 
 
@@ -104,6 +105,8 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
     if version >= 2:
         settings = await reopened_settings(db_path)
         assert settings.timezone.key == "America/New_York"
+        # Servers from before the setting existed list the top movers.
+        assert settings.digest_detail.value == ("all" if version >= 6 else "top")
         assert settings.digest_channel_id == 555
         sent = query(db_path, "SELECT user_id, kind, week, via FROM reminders_sent")
         assert (7, "consistency", "2026-11-09", "dm") in sent
