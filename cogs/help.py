@@ -50,6 +50,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("undo", "Remove your latest reading, after showing it.", "/undo"),
     (
+        "edit",
+        "Correct or remove any one of your readings, after showing it.",
+        "/edit reading:… followers:1250",
+    ),
+    (
         "me",
         "Your time zone, default platform, reminders, mentions and posting target; `/me` "
         "alone shows them.",

@@ -126,6 +126,35 @@ class ReadingsPort(Protocol):
         """Remove one of the member's readings; False if it was already gone."""
         ...
 
+    async def recent_readings_of(self, user_id: int, limit: int) -> list[Reading]:
+        """The member's newest readings by date, every platform, newest first."""
+        ...
+
+    async def reading_of(self, user_id: int, reading_id: int) -> Reading | None:
+        """One of the member's readings; None if it is not theirs or is gone."""
+        ...
+
+    async def correct_reading(
+        self,
+        user_id: int,
+        reading_id: int,
+        changes: ReadingChanges,
+        *,
+        on_slow: OnSlow | None = None,
+    ) -> Reading | None:
+        """Apply `changes` to one of the member's readings, committed when this returns; the
+        reading as it now is, or None if it was gone."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingChanges:
+    """What `/edit` corrects in a reading; None leaves a field as it is ('' clears the note)."""
+
+    followers: int | None = None
+    following: int | None = None
+    note: str | None = None
+
 
 # ---- posts -----------------------------------------------------------------------------------
 
@@ -238,6 +267,8 @@ class MemberReadings:
     posts: list[Post] = field(default_factory=list)
     posted: list[datetime] = field(default_factory=list)
     goal: Goal | None = None  # their goal on `platform`
+    # With no platform asked for: their latest reading on each platform, for the totals.
+    latest: list[Reading] = field(default_factory=list)
 
 
 class MembersPort(Protocol):
@@ -248,10 +279,11 @@ class MembersPort(Protocol):
         guild_id: int | None,
         platform: Platform | None,
         since: Callable[[ZoneInfo], datetime | None],
+        now: datetime,
     ) -> MemberReadings:
         """The member's profile and their readings on `platform` (None: the platform read
-        commands show) from `since(their zone)` on, plus the one just before: one snapshot,
-        read without waiting for any writer."""
+        commands show, plus the latest reading on every platform) from `since(their zone)`
+        on, plus the one just before: one snapshot, read without waiting for any writer."""
         ...
 
 

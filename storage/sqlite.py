@@ -48,6 +48,7 @@ from storage.ports import (
     OnSlow,
     PostRules,
     PostStored,
+    ReadingChanges,
     Stored,
 )
 from storage.sqlite_digests import SQLiteDigests
@@ -230,6 +231,28 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
     async def goals(self, user_id: int) -> list[Goal]:
         return await run_in_thread(self._reader, lambda conn: goals_sql.member_goals(conn, user_id))
 
+    async def recent_readings_of(self, user_id: int, limit: int) -> list[Reading]:
+        return await run_in_thread(
+            self._reader, lambda conn: sql.recent_readings(conn, user_id, limit)
+        )
+
+    async def reading_of(self, user_id: int, reading_id: int) -> Reading | None:
+        return await run_in_thread(
+            self._reader, lambda conn: sql.reading_by_id(conn, user_id, reading_id)
+        )
+
+    async def correct_reading(
+        self,
+        user_id: int,
+        reading_id: int,
+        changes: ReadingChanges,
+        *,
+        on_slow: OnSlow | None = None,
+    ) -> Reading | None:
+        return await self._writes.write(
+            lambda conn: sql.correct_reading(conn, user_id, reading_id, changes), on_slow
+        )
+
     async def newest_reading(self, user_id: int) -> Reading | None:
         return await run_in_thread(self._reader, lambda conn: sql.newest_reading(conn, user_id))
 
@@ -240,10 +263,11 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         guild_id: int | None,
         platform: Platform | None,
         since: Callable[[ZoneInfo], datetime | None],
+        now: datetime,
     ) -> MemberReadings:
         return await run_in_thread(
             self._reader,
-            lambda conn: sql.member_readings(conn, user_id, guild_id, platform, since),
+            lambda conn: sql.member_readings(conn, user_id, guild_id, platform, since, now),
         )
 
     # ---- single statements -----------------------------------------------------------------

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
-from storage.ports import LogRules, MemberReadings, Stored, Surroundings
+from storage.ports import LogRules, MemberReadings, ReadingChanges, Stored, Surroundings
 from storage.sqlite_goals import goal_on
 from storage.sqlite_posts import last_posts, posted_instants
 from storage.sqlite_profile import profile
@@ -158,6 +158,7 @@ def member_readings(
     guild_id: int | None,
     platform: Platform | None,
     since: Callable[[ZoneInfo], datetime | None],
+    now: datetime,
 ) -> MemberReadings:
     """One read snapshot: the member's profile and readings from `since` on, plus the one
     just before."""
@@ -187,6 +188,7 @@ def member_readings(
         posts = last_posts(conn, user_id, shown)
         posted = posted_instants(conn, user_id)
         goal = goal_on(conn, user_id, shown)
+        latest = latest_per_platform(conn, user_id, ts(now)) if platform is None else []
     finally:
         conn.execute("COMMIT")
     return MemberReadings(
@@ -197,6 +199,7 @@ def member_readings(
         posts=posts,
         posted=posted,
         goal=goal,
+        latest=latest,
     )
 
 
@@ -214,3 +217,60 @@ def delete_reading(conn: sqlite3.Connection, user_id: int, reading_id: int) -> b
         ).fetchone()
         is not None
     )
+
+
+def recent_readings(conn: sqlite3.Connection, user_id: int, limit: int) -> list[Reading]:
+    """The member's newest readings by date, on every platform, newest first."""
+    rows = conn.execute(
+        f"SELECT {READING_COLUMNS} FROM readings WHERE user_id = ?"
+        f" ORDER BY taken_at DESC, id DESC LIMIT ?",
+        (user_id, limit),
+    ).fetchall()
+    return readings(rows)
+
+
+def reading_by_id(conn: sqlite3.Connection, user_id: int, reading_id: int) -> Reading | None:
+    row = conn.execute(
+        f"SELECT {READING_COLUMNS} FROM readings WHERE id = ? AND user_id = ?",
+        (reading_id, user_id),
+    ).fetchone()
+    return reading(row) if row else None
+
+
+def correct_reading(
+    conn: sqlite3.Connection, user_id: int, reading_id: int, changes: ReadingChanges
+) -> Reading | None:
+    """Apply `changes` to one of the member's readings; None if it is gone."""
+    row = conn.execute(
+        f"""
+        UPDATE readings SET followers = coalesce(:followers, followers),
+            following = coalesce(:following, following),
+            note = CASE WHEN :set_note THEN :note ELSE note END
+        WHERE id = :id AND user_id = :user
+        RETURNING {READING_COLUMNS}
+        """,
+        {
+            "followers": changes.followers,
+            "following": changes.following,
+            "set_note": changes.note is not None,
+            "note": changes.note or None,
+            "id": reading_id,
+            "user": user_id,
+        },
+    ).fetchone()
+    return reading(row) if row else None
+
+
+def latest_per_platform(conn: sqlite3.Connection, user_id: int, now: int) -> list[Reading]:
+    """The member's latest reading on each platform (at or before `now`), by platform."""
+    rows = conn.execute(
+        f"""
+        SELECT {READING_COLUMNS} FROM (
+            SELECT *, ROW_NUMBER() OVER (
+                PARTITION BY platform ORDER BY taken_at DESC, id DESC) AS newest
+            FROM readings WHERE user_id = ? AND taken_at <= ?)
+        WHERE newest = 1 ORDER BY platform
+        """,
+        (user_id, now),
+    ).fetchall()
+    return readings(rows)

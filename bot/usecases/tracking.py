@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.domain.errors import UserError
 from bot.domain.goals import PACE_WINDOW, Goal
 from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import MemberProfile, Period, Platform, Post, Reading, ReadingDraft
@@ -19,6 +20,7 @@ from storage.ports import (
     MembersPort,
     OnSlow,
     Placement,
+    ReadingChanges,
     ReadingsPort,
     Stored,
     Surroundings,
@@ -82,6 +84,7 @@ class History:
     posts: list[Post]  # the last posts on `platform`, oldest first (engagement)
     posted: list[datetime]  # when each post on every platform went out (posting)
     goal: Goal | None  # the member's goal on `platform`
+    latest: list[Reading] = field(default_factory=list)  # the latest on every platform
     # Readings whose drops were part of a likely platform purge in the server lately: the
     # goal's pace leaves them out.
     purged: frozenset[int] = frozenset()
@@ -187,6 +190,7 @@ async def history(
         guild_id=guild_id,
         platform=platform,
         since=lambda tz: history_since(period, now, tz),
+        now=now,
     )
     purged: frozenset[int] = frozenset()
     if digests is not None and guild_id is not None and found.goal is not None:
@@ -197,6 +201,7 @@ async def history(
         purged = purged_readings(data.readings, server_tz, now - PACE_WINDOW, now)
     return History(
         purged=purged,
+        latest=found.latest,
         profile=found.profile,
         platform=found.platform,
         readings=found.readings,
@@ -215,3 +220,34 @@ async def reading_to_undo(readings: ReadingsPort, user_id: int) -> Reading | Non
 async def undo(readings: ReadingsPort, reading: Reading, *, on_slow: OnSlow | None = None) -> bool:
     """Remove the reading /undo showed; False if it was already gone."""
     return await readings.delete_reading(reading.user_id, reading.id, on_slow=on_slow)
+
+
+# How many of a member's newest readings /edit offers to pick from.
+EDIT_CHOICES = 25
+
+
+async def readings_to_edit(readings: ReadingsPort, user_id: int) -> list[Reading]:
+    """What /edit offers: the member's newest readings by date, every platform."""
+    return await readings.recent_readings_of(user_id, EDIT_CHOICES)
+
+
+async def reading_to_edit(readings: ReadingsPort, user_id: int, reading_id: int) -> Reading:
+    """The reading /edit shows before changing it; a UserError if it is not the member's."""
+    found = await readings.reading_of(user_id, reading_id)
+    if found is None:
+        raise UserError(
+            "That reading isn't one of yours, or it was removed. Start typing in `reading` "
+            "and pick one from the list."
+        )
+    return found
+
+
+async def correct(
+    readings: ReadingsPort,
+    reading: Reading,
+    changes: ReadingChanges,
+    *,
+    on_slow: OnSlow | None = None,
+) -> Reading | None:
+    """Correct the reading /edit showed; None if it was removed meanwhile."""
+    return await readings.correct_reading(reading.user_id, reading.id, changes, on_slow=on_slow)

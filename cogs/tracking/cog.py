@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -32,10 +33,13 @@ from cogs.tracking.options import (
     LIKES,
     LOST,
     NOTE,
+    NOTE_MAX,
     PERIOD,
     PLATFORM,
     POSTS,
+    READING,
 )
+from storage.ports import ReadingChanges
 
 if TYPE_CHECKING:
     from bot.client import NetGainBot
@@ -214,7 +218,8 @@ class Tracking(commands.Cog):
         if summary is None:
             raise UserError(f"No {found.platform.label} readings yet. {FIRST_LOG_HINT}")
         yours = target.id == interaction.user.id
-        await interaction.response.send_message(embed=render.net(summary, target, yours=yours))
+        embed = render.net(summary, target, yours=yours, latest_everywhere=found.latest)
+        await interaction.response.send_message(embed=embed)
 
     @app_commands.command(name="history", description="Your readings over a period")
     @app_commands.guild_only()
@@ -256,6 +261,89 @@ class Tracking(commands.Cog):
         )
         embed.set_image(url=f"attachment://{chart.filename}")
         await answer(interaction, embed=embed, file=render.chart_file(chart))
+
+    # ---- /edit -----------------------------------------------------------------------------
+
+    @app_commands.command(name="edit", description="Correct or remove one of your readings")
+    @app_commands.guild_only()
+    @app_commands.describe(
+        reading="Which reading (start typing a date or a count, then pick one)",
+        followers="The right follower count",
+        following="The right following count",
+        note="A new note (a single space clears it)",
+        remove="Remove the reading instead",
+    )
+    async def edit(
+        self,
+        interaction: Interaction,
+        reading: Transform[int, READING],
+        followers: Transform[int, FOLLOWERS] | None = None,
+        following: Transform[int, FOLLOWING] | None = None,
+        note: str | None = None,
+        remove: bool = False,
+    ) -> None:
+        if note is not None and len(note.strip()) > NOTE_MAX:
+            raise UserError(f"`note` is {len(note.strip())} characters; keep it to {NOTE_MAX}.")
+        changes = ReadingChanges(followers, following, None if note is None else note.strip())
+        if remove and changes != ReadingChanges():
+            raise UserError(
+                "Use either `remove:True` or the counts to correct, not both. Nothing was changed."
+            )
+        if not remove and changes == ReadingChanges():
+            raise UserError(
+                "Say what to change: `followers`, `following` or `note`, or `remove:True` to "
+                "remove the reading. Nothing was changed."
+            )
+        found = await tracking.reading_to_edit(self.bot.storage, interaction.user.id, reading)
+
+        async def apply(press: discord.Interaction[Any]) -> None:
+            if remove:
+                await self._remove(press, found)
+                return
+            corrected = await tracking.correct(
+                self.bot.storage, found, changes, on_slow=defer_when_slow(press, thinking=False)
+            )
+            text = (
+                render.corrected_text(found, corrected)
+                if corrected is not None
+                else "That reading was removed meanwhile: nothing was changed."
+            )
+            await update(press, content=text, embed=None, view=None)
+
+        view = ConfirmView(
+            interaction.user,
+            origin=interaction,
+            on_confirm=apply,
+            confirm_label="Remove it" if remove else "Save the change",
+            cancel_label="Keep it",
+            cancelled="Kept as it was: nothing was changed.",
+            expired="No answer, so nothing was changed.",
+        )
+        await interaction.response.send_message(
+            embed=render.edit_prompt(found, changes, remove=remove), view=view, ephemeral=True
+        )
+
+    @edit.autocomplete("reading")
+    async def _readings(
+        self, interaction: Interaction, typed: str
+    ) -> list[app_commands.Choice[str]]:
+        found = await tracking.readings_to_edit(self.bot.storage, interaction.user.id)
+        tz = await self._zone(interaction)
+        choices = [(render.reading_choice(r, tz), str(r.id)) for r in found]
+        wanted = typed.strip().lower()
+        return [
+            app_commands.Choice(name=label, value=value)
+            for label, value in choices
+            if wanted in label.lower()
+        ][:25]
+
+    async def _zone(self, interaction: Interaction) -> ZoneInfo:
+        settings = await self.bot.storage.member_settings(interaction.user.id)
+        if settings.timezone is not None:
+            return settings.timezone
+        if interaction.guild_id is None:
+            return ZoneInfo("UTC")
+        return (await self.bot.storage.guild_settings(interaction.guild_id)).timezone
 
     # ---- /undo -----------------------------------------------------------------------------
 

@@ -58,6 +58,27 @@ class NoteOption(app_commands.Transformer):
         return note or None
 
 
+class ReadingOption(app_commands.Transformer):
+    """One of the member's readings, picked by autocomplete; it arrives as the reading's id
+    (whose it is, is checked when it is looked up)."""
+
+    @property
+    def type(self) -> discord.AppCommandOptionType:
+        return discord.AppCommandOptionType.string
+
+    @property
+    def max_value(self) -> int:
+        return 20
+
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> int:
+        text = str(value).strip()
+        if not text.isdigit() or len(text) > 19:
+            raise UserError(
+                "Pick the reading from the list: start typing a date or a count in `reading`."
+            )
+        return int(text)
+
+
 FOLLOWERS = count_option("followers")
 FOLLOWING = count_option("following")
 LIKES = count_option("likes")
@@ -67,4 +88,5 @@ LOST = count_option("lost")
 PLATFORM = enum_choices("platform", list(Platform), lambda platform: platform.label)
 PERIOD = enum_choices("period", list(Period), lambda period: period.value)
 DAY = DayOption()
+READING = ReadingOption()
 NOTE = NoteOption()

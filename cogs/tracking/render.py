@@ -19,6 +19,7 @@ from bot.domain.purges import Drop
 from bot.domain.rules import Change, Measured, Missing
 from bot.domain.summaries import NetSummary, Posting, WeekGlance
 from bot.usecases.tracking import AlreadyLogged, Logged, NeedsConfirmation
+from storage.ports import ReadingChanges
 
 GREEN = discord.Colour(0x2ECC71)
 AMBER = discord.Colour(0xF1C40F)
@@ -218,7 +219,26 @@ def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord
     return embed
 
 
-def net(summary: NetSummary, member: discord.abc.User, *, yours: bool) -> discord.Embed:
+def totals_text(latest: Sequence[Reading]) -> str:
+    """Each platform's latest followers and net followers, and the combined total."""
+    lines = [
+        f"{r.platform.label}: {fmt.count(r.followers)} followers · net {fmt.count(r.net)}"
+        for r in latest
+    ]
+    followers = sum(r.followers for r in latest)
+    net = sum(r.net for r in latest)
+    lines.append(f"**Combined: {fmt.count(followers)} followers · net {fmt.count(net)}**")
+    return "\n".join(lines)
+
+
+def net(
+    summary: NetSummary,
+    member: discord.abc.User,
+    *,
+    yours: bool,
+    latest_everywhere: Sequence[Reading] = (),
+) -> discord.Embed:
+    """`latest_everywhere`: the latest reading on each platform, when no platform was named."""
     latest = summary.latest
     embed = member_embed(f"Net followers · {latest.platform.label}", member, BLUE)
     embed.description = f"Latest reading {fmt.timestamp(latest.taken_at, 'R')}"
@@ -246,6 +266,12 @@ def net(summary: NetSummary, member: discord.abc.User, *, yours: bool) -> discor
         value=f"{glance_text(summary.weeks)}\n{zone_line(summary.timezone)}",
         inline=False,
     )
+    if len(latest_everywhere) >= 2:
+        embed.add_field(
+            name=f"All {_whose(yours)} platforms",
+            value=totals_text(latest_everywhere),
+            inline=False,
+        )
     embed.add_field(name="Logging streak", value=streak_text(summary.streak, yours), inline=False)
     if summary.posting is not None:
         embed.add_field(
@@ -510,4 +536,48 @@ def drop_text(drop: Drop) -> str:
         "reading. If it's not a typo, platforms sometimes remove inactive accounts from "
         "everyone at once: when several members here drop together, the weekly digest says "
         "so, and it doesn't count against your streak or goal."
+    )
+
+
+def reading_choice(reading: Reading, tz: ZoneInfo) -> str:
+    """How /edit lists a reading: 'Tue 3 Nov 2026 · TikTok · 1,200 followers · 300 following'."""
+    day = fmt.day(reading.taken_at.astimezone(tz).date())
+    return (
+        f"{day} · {reading.platform.label} · {fmt.count(reading.followers)} followers · "
+        f"{fmt.count(reading.following)} following"
+    )[:100]
+
+
+def edit_prompt(reading: Reading, changes: ReadingChanges, *, remove: bool) -> discord.Embed:
+    """The reading /edit is about to change, and what it becomes."""
+    if remove:
+        return undo_prompt(reading)
+    embed = discord.Embed(title="Correct this reading?", colour=AMBER)
+    embed.description = (
+        f"{reading.platform.label} reading for {fmt.timestamp(reading.taken_at, 'f')}"
+    )
+    followers = reading.followers if changes.followers is None else changes.followers
+    following = reading.following if changes.following is None else changes.following
+    embed.add_field(name="Followers", value=_before_after(reading.followers, followers))
+    embed.add_field(name="Following", value=_before_after(reading.following, following))
+    embed.add_field(name="Net followers", value=_before_after(reading.net, followers - following))
+    if changes.note is not None:
+        old = note_text(reading.note) if reading.note else "(none)"
+        new = note_text(changes.note) if changes.note else "(none)"
+        embed.add_field(name="Note", value=f"{old} → {new}", inline=False)
+    return embed
+
+
+def _before_after(before: int, after: int) -> str:
+    if before == after:
+        return fmt.count(before)
+    return f"{fmt.count(before)} → **{fmt.count(after)}**"
+
+
+def corrected_text(before: Reading, after: Reading) -> str:
+    return (
+        f"Corrected your {after.platform.label} reading from "
+        f"{fmt.timestamp(after.taken_at, 'f')}: {fmt.count(before.followers)} → "
+        f"{fmt.count(after.followers)} followers, {fmt.count(before.following)} → "
+        f"{fmt.count(after.following)} following. Growth and streaks use it from now on."
     )

@@ -45,6 +45,13 @@ async def test_history_attaches_a_chart_with_alt_text_naming_the_latest_figures(
     assert "following 300 to 320" in description
     assert "net followers 700 to 1,130" in description
     assert png_size(await attachment.read()) == (1200, 675)
+    # The request that carried it went through the suite's conformance check with its
+    # attachment described as Discord's API describes it.
+    [sent] = [
+        r for r in world.env.http_requests if isinstance(r.json, dict) and r.json.get("attachments")
+    ]
+    assert sent.json["attachments"][0]["description"] == description
+    assert sent.json["allowed_mentions"]["parse"] == []
 
 
 async def test_a_chart_renders_off_the_event_loop(

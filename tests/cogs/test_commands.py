@@ -27,6 +27,7 @@ PRODUCT_OPTIONS = {
     "net": ["member", "platform", "period"],
     "history": ["member", "platform", "period"],
     "undo": [],
+    "edit": ["reading", "followers", "following", "note", "remove"],
     "me": [
         "timezone",
         "default_platform",
@@ -53,7 +54,17 @@ SUBCOMMAND_OPTIONS = {
     ("digest", "preview"): [],
     ("digest", "send"): [],
 }
-GUILD_ONLY = {"log", "post", "net", "history", "undo", "leaderboard", "setup", "digest"}
+GUILD_ONLY = {
+    "log",
+    "post",
+    "net",
+    "history",
+    "undo",
+    "edit",
+    "leaderboard",
+    "setup",
+    "digest",
+}
 ADMIN_ONLY = {"setup", "digest"}
 
 

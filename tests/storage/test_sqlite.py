@@ -387,7 +387,7 @@ async def test_the_reading_a_log_returns_is_the_row_stored(storage: SQLiteStorag
     now_one = await logged(storage, entry, now=NOW + timedelta(microseconds=654321))
     backfill = await logged(storage, draft(1190, day=date(2026, 11, 10), note=None))
     stored = await storage.member_readings(
-        user_id=ALICE, guild_id=GUILD, platform=None, since=lambda _tz: None
+        user_id=ALICE, guild_id=GUILD, platform=None, since=lambda _tz: None, now=NOW
     )
     assert stored.readings == [backfill.reading, now_one.reading]
     # Instants are stored to the second, and what the reply shows is what was stored.
