@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -74,6 +75,11 @@ def _thousands() -> Any:
     return FuncFormatter(lambda value, _: fmt.count(round(value)))
 
 
+def _value(count: int | None) -> float:
+    """A count to plot; one not logged is a gap (NaN), never zero."""
+    return math.nan if count is None else float(count)
+
+
 def _literal(text: str) -> str:
     """Text matplotlib shows as typed: `$…$` would otherwise be drawn as mathematics."""
     return text.replace("$", r"\$")
@@ -123,7 +129,7 @@ def history_chart(series: HistorySeries, title: str) -> Chart:
         )
         top.plot(
             times,
-            [p.net for p in run],
+            [_value(p.net) for p in run],
             color=NET,
             linewidth=2.5,
             linestyle="--",
@@ -132,7 +138,7 @@ def history_chart(series: HistorySeries, title: str) -> Chart:
         )
         bottom.plot(
             times,
-            [p.following for p in run],
+            [_value(p.following) for p in run],
             color=FOLLOWING,
             linewidth=2.5,
             marker=marker,
@@ -156,10 +162,13 @@ def history_description(series: HistorySeries, title: str) -> str:
     text = (
         f"{title}. From {fmt.day(local_day(first.at, tz))} to {fmt.day(local_day(last.at, tz))}"
         f" ({tz.key}): followers {fmt.count(first.followers)} to {fmt.count(last.followers)}"
-        f" ({fmt.signed(last.followers - first.followers)}), following"
-        f" {fmt.count(first.following)} to {fmt.count(last.following)}, net followers"
-        f" {fmt.count(first.net)} to {fmt.count(last.net)}; {fmt.plural(len(points), 'reading')}."
+        f" ({fmt.signed(last.followers - first.followers)})"
     )
+    if first.following is not None and last.following is not None:
+        text += f", following {fmt.count(first.following)} to {fmt.count(last.following)}"
+    if first.net is not None and last.net is not None:
+        text += f", net followers {fmt.count(first.net)} to {fmt.count(last.net)}"
+    text += f"; {fmt.plural(len(points), 'reading')}."
     if series.missing_weeks:
         text += f" {fmt.plural(series.missing_weeks, 'week')} without a reading shown as gaps."
     return text

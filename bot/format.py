@@ -21,6 +21,11 @@ def count(value: int) -> str:
     return f"{MINUS}{text}" if value < 0 else text
 
 
+def count_or(value: int | None, missing: str = "—") -> str:
+    """`count`, or `missing` for a count that was not logged."""
+    return missing if value is None else count(value)
+
+
 def signed(value: int) -> str:
     """A change: '+1,200', '−35', '±0'."""
     if value == 0:

@@ -46,7 +46,7 @@ UNION ALL
 SELECT 'repeat', * FROM (
     SELECT {_COLUMNS} {_MINE}
     AND taken_at BETWEEN :at - :within AND :at + :within
-    AND followers = :followers AND following = :following AND logged_at >= :since
+    AND followers = :followers AND following IS :following AND logged_at >= :since
     ORDER BY abs(taken_at - :at), id DESC LIMIT 1)
 """
 

@@ -16,14 +16,18 @@ JUMP_RATIO = 0.5
 JUMP_MIN_FOLLOWERS = 100
 
 
-def net_followers(followers: int, following: int) -> int:
-    """Net followers = followers - following (PRODUCT.md: 1,200 - 300 = 900)."""
+def net_followers(followers: int, following: int | None) -> int | None:
+    """Net followers = followers - following (PRODUCT.md: 1,200 - 300 = 900); None when the
+    following count is not known (YouTube profiles do not show one)."""
+    if following is None:
+        return None
     return followers - following
 
 
-def follow_ratio(followers: int, following: int) -> float | None:
-    """Followers per account followed (PRODUCT.md: 1,200 / 300 = 4.0x); None when following 0."""
-    if following == 0:
+def follow_ratio(followers: int, following: int | None) -> float | None:
+    """Followers per account followed (PRODUCT.md: 1,200 / 300 = 4.0x); None when following 0
+    or not known."""
+    if not following:
         return None
     return followers / following
 

@@ -61,7 +61,7 @@ class Reading:
     platform: Platform
     taken_at: datetime
     followers: int
-    following: int
+    following: int | None  # None: not shown on the profile (YouTube), so not logged
     source: Source
     # Profile totals as the profile shows them (total likes, number of posts): not one
     # post's own numbers, which `/post` logs (`bot.domain.models.Post`).
@@ -73,7 +73,7 @@ class Reading:
     guild_id: int | None = None
 
     @property
-    def net(self) -> int:
+    def net(self) -> int | None:
         return net_followers(self.followers, self.following)
 
     @property
@@ -89,7 +89,7 @@ class ReadingDraft:
     guild_id: int | None
     platform: Platform | None
     followers: int
-    following: int
+    following: int | None  # None only on YouTube, whose profiles show no following count
     source: Source = Source.SELF_REPORTED
     # Profile totals as the profile shows them (total likes, number of posts): not one
     # post's own numbers, which `/post` logs (`bot.domain.models.Post`).

@@ -70,7 +70,10 @@ class Change:
         return Growth(self.first.followers, self.last.followers)
 
     @property
-    def net_change(self) -> int:
+    def net_change(self) -> int | None:
+        """None when either end has no following count (YouTube)."""
+        if self.last.net is None or self.first.net is None:
+            return None
         return self.last.net - self.first.net
 
 

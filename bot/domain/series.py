@@ -22,8 +22,8 @@ COMMUNITY_WEEKS = 8
 class Point:
     at: datetime
     followers: int
-    following: int
-    net: int
+    following: int | None  # None: not logged (YouTube); the chart leaves a gap
+    net: int | None
 
 
 @dataclass(frozen=True, slots=True)

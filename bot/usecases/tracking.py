@@ -103,8 +103,15 @@ class _Rules:
     confirmed: bool
 
     def place(self, profile: MemberProfile) -> Placement:
+        platform = self.draft.platform or profile.default_platform
+        if self.draft.following is None and platform is not Platform.YOUTUBE:
+            raise UserError(
+                f"`following` is needed on {platform.label}: type the count of accounts you "
+                "follow, shown on your profile, like `/log followers 1200 following 300`. Only "
+                "YouTube, whose profiles show none, can leave it out. Nothing was stored."
+            )
         return Placement(
-            platform=self.draft.platform or profile.default_platform,
+            platform=platform,
             taken_at=reading_instant(self.draft.day, self.now, profile.timezone),
             week_start=week_start(self.now, profile.timezone),
             repeat_since=self.now - REPEAT_WINDOW,
@@ -134,9 +141,11 @@ class _Rules:
 
 
 def _jumps(neighbour: Reading, draft: ReadingDraft) -> bool:
-    return is_implausible_jump(neighbour.followers, draft.followers) or is_implausible_jump(
-        neighbour.following, draft.following
-    )
+    if is_implausible_jump(neighbour.followers, draft.followers):
+        return True
+    if neighbour.following is None or draft.following is None:
+        return False
+    return is_implausible_jump(neighbour.following, draft.following)
 
 
 async def log_reading(

@@ -71,7 +71,7 @@ def _week_so_far(found: MidWeek) -> str:
         return "no reading yet this week."
     if not isinstance(growth, Change):
         return "not enough readings yet (only your first one)."
-    return (
-        f"{fmt.signed_plural(growth.growth.delta, 'follower')} "
-        f"({fmt.pct(growth.growth.pct)}), net followers {fmt.signed(growth.net_change)}."
-    )
+    text = f"{fmt.signed_plural(growth.growth.delta, 'follower')} ({fmt.pct(growth.growth.pct)})"
+    if growth.net_change is not None:
+        text += f", net followers {fmt.signed(growth.net_change)}"
+    return text + "."

@@ -76,7 +76,7 @@ class Tracking(commands.Cog):
     @app_commands.guild_only()
     @app_commands.describe(
         followers="Followers shown on your profile now",
-        following="Accounts you follow, shown on your profile now",
+        following="Accounts you follow, shown on your profile now (YouTube: leave it out)",
         platform="Which account (default: your default platform, TikTok at first)",
         likes="Total likes on your profile",
         posts="Posts on your profile",
@@ -89,7 +89,7 @@ class Tracking(commands.Cog):
         self,
         interaction: Interaction,
         followers: Transform[int, FOLLOWERS],
-        following: Transform[int, FOLLOWING],
+        following: Transform[int, FOLLOWING] | None = None,
         platform: Transform[Platform, PLATFORM] | None = None,
         likes: Transform[int, LIKES] | None = None,
         posts: Transform[int, POSTS] | None = None,

@@ -46,13 +46,21 @@ def _sources(readings: Sequence[Reading]) -> str:
     return "Source: " + " and ".join(labels)
 
 
+# YouTube profiles show no following count, so a YouTube reading may leave it out.
+NOT_SHOWN = "not on the profile"
+NEEDS_FOLLOWING = "needs the following count (followers − following)"
+
+
 def add_counts(embed: discord.Embed, reading: Reading) -> None:
     """Followers, following, and net followers with the ratio: the first meaning of 'net'."""
     embed.add_field(name="Followers", value=fmt.count(reading.followers))
-    embed.add_field(name="Following", value=fmt.count(reading.following))
+    embed.add_field(name="Following", value=fmt.count_or(reading.following, NOT_SHOWN))
+    net = reading.net
     embed.add_field(
         name="Net followers",
-        value=f"**{fmt.count(reading.net)}**\nratio {fmt.ratio(reading.ratio)}",
+        value=NEEDS_FOLLOWING
+        if net is None
+        else f"**{fmt.count(net)}**\nratio {fmt.ratio(reading.ratio)}",
     )
 
 
@@ -84,10 +92,13 @@ def change_text(previous: Reading | None, reading: Reading, later: Reading | Non
                 f"({fmt.timestamp(later.taken_at, 'f')})."
             )
         return f"First {reading.platform.label} reading. Log again to see your growth."
+    parts = [fmt.signed_plural(reading.followers - previous.followers, "follower")]
+    if reading.following is not None and previous.following is not None:
+        parts.append(f"{fmt.signed(reading.following - previous.following)} following")
+    if reading.net is not None and previous.net is not None:
+        parts.append(f"net {fmt.signed(reading.net - previous.net)}")
     return (
-        f"{fmt.signed_plural(reading.followers - previous.followers, 'follower')} · "
-        f"{fmt.signed(reading.following - previous.following)} following · "
-        f"net {fmt.signed(reading.net - previous.net)}\n"
+        f"{' · '.join(parts)}\n"
         f"previous reading {fmt.timestamp(previous.taken_at, 'f')}, "
         f"{span_text(reading.taken_at - previous.taken_at)} before this one"
     )
@@ -122,9 +133,10 @@ def measured_text(
     text = (
         f"**{fmt.signed(growth.delta)}** {fmt.noun(growth.delta, 'follower')} "
         f"({fmt.pct(growth.pct)}){since}\n"
-        f"{fmt.count(growth.start)} → {fmt.count(growth.end)} · "
-        f"net followers {fmt.signed(found.net_change)}"
+        f"{fmt.count(growth.start)} → {fmt.count(growth.end)}"
     )
+    if found.net_change is not None:
+        text += f" · net followers {fmt.signed(found.net_change)}"
     if reported and (found.gained is not None or found.lost is not None):
         parts = []
         if found.gained is not None:
@@ -204,7 +216,11 @@ def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord
         f"**{fmt.count(first.followers)} → {fmt.count(then.followers)}** followers "
         f"({fmt.signed(then.followers - first.followers)})"
     ]
-    if first.following != then.following:
+    if (
+        first.following is not None
+        and then.following is not None
+        and (first.following != then.following)
+    ):
         changes.append(
             f"**{fmt.count(first.following)} → {fmt.count(then.following)}** following "
             f"({fmt.signed(then.following - first.following)})"
@@ -215,19 +231,25 @@ def jump_prompt(pending: NeedsConfirmation, member: discord.abc.User) -> discord
         "Press **Confirm** to store it as typed, or **Cancel** and log again."
     )
     embed.add_field(name="Followers", value=fmt.count(draft.followers))
-    embed.add_field(name="Following", value=fmt.count(draft.following))
+    embed.add_field(name="Following", value=fmt.count_or(draft.following, NOT_SHOWN))
     return embed
 
 
 def totals_text(latest: Sequence[Reading]) -> str:
     """Each platform's latest followers and net followers, and the combined total."""
     lines = [
-        f"{r.platform.label}: {fmt.count(r.followers)} followers · net {fmt.count(r.net)}"
+        f"{r.platform.label}: {fmt.count(r.followers)} followers · "
+        f"net {fmt.count_or(r.net, 'needs following')}"
         for r in latest
     ]
     followers = sum(r.followers for r in latest)
-    net = sum(r.net for r in latest)
-    lines.append(f"**Combined: {fmt.count(followers)} followers · net {fmt.count(net)}**")
+    known = [r.net for r in latest if r.net is not None]
+    combined = f"**Combined: {fmt.count(followers)} followers"
+    if known:
+        combined += f" · net {fmt.count(sum(known))}"
+        if len(known) < len(latest):
+            combined += " (platforms with a following count)"
+    lines.append(combined + "**")
     return "\n".join(lines)
 
 
@@ -242,10 +264,14 @@ def net(
     latest = summary.latest
     embed = member_embed(f"Net followers · {latest.platform.label}", member, BLUE)
     embed.description = f"Latest reading {fmt.timestamp(latest.taken_at, 'R')}"
+    net = latest.net
     embed.add_field(
         name="Net followers (followers − following)",
         value=(
-            f"**{fmt.count(latest.net)}** = {fmt.count(latest.followers)} − "
+            f"{fmt.count(latest.followers)} followers; net followers {NEEDS_FOLLOWING}: "
+            f"log it with `/log followers {latest.followers} following …` if you know it."
+            if net is None or latest.following is None
+            else f"**{fmt.count(net)}** = {fmt.count(latest.followers)} − "
             f"{fmt.count(latest.following)} · ratio {fmt.ratio(latest.ratio)}"
         ),
         inline=False,
@@ -349,7 +375,7 @@ def history(
         change = f" ({fmt.signed(reading.followers - before.followers)})" if before else ""
         row = (
             f"{fmt.timestamp(reading.taken_at, 'd')} **{fmt.count(reading.followers)}**{change}"
-            f" · following {fmt.count(reading.following)} · net {fmt.count(reading.net)}"
+            f" · following {fmt.count_or(reading.following)} · net {fmt.count_or(reading.net)}"
         )
         if reading.source is not Source.SELF_REPORTED:
             row += f" · {reading.source.label}"
@@ -389,7 +415,7 @@ def undo_prompt(reading: Reading) -> discord.Embed:
 def removed_text(reading: Reading) -> str:
     return (
         f"Removed your {reading.platform.label} reading of {fmt.count(reading.followers)} "
-        f"followers · {fmt.count(reading.following)} following "
+        f"followers · {fmt.count_or(reading.following)} following "
         f"from {fmt.timestamp(reading.taken_at, 'f')}."
     )
 
@@ -399,7 +425,7 @@ def already_logged(outcome: AlreadyLogged) -> str:
     return (
         f"Already logged {fmt.timestamp(outcome.logged_at, 'R')}: your {reading.platform.label} "
         f"reading of {fmt.count(reading.followers)} followers · "
-        f"{fmt.count(reading.following)} following ({fmt.timestamp(reading.taken_at, 'f')}). "
+        f"{fmt.count_or(reading.following)} following ({fmt.timestamp(reading.taken_at, 'f')}). "
         "It is stored once; `/undo` removes it if it was a mistake."
     )
 
@@ -544,7 +570,7 @@ def reading_choice(reading: Reading, tz: ZoneInfo) -> str:
     day = fmt.day(reading.taken_at.astimezone(tz).date())
     return (
         f"{day} · {reading.platform.label} · {fmt.count(reading.followers)} followers · "
-        f"{fmt.count(reading.following)} following"
+        f"{fmt.count_or(reading.following)} following"
     )[:100]
 
 
@@ -560,7 +586,8 @@ def edit_prompt(reading: Reading, changes: ReadingChanges, *, remove: bool) -> d
     following = reading.following if changes.following is None else changes.following
     embed.add_field(name="Followers", value=_before_after(reading.followers, followers))
     embed.add_field(name="Following", value=_before_after(reading.following, following))
-    embed.add_field(name="Net followers", value=_before_after(reading.net, followers - following))
+    net = None if following is None else followers - following
+    embed.add_field(name="Net followers", value=_before_after(reading.net, net))
     if changes.note is not None:
         old = note_text(reading.note) if reading.note else "(none)"
         new = note_text(changes.note) if changes.note else "(none)"
@@ -568,16 +595,16 @@ def edit_prompt(reading: Reading, changes: ReadingChanges, *, remove: bool) -> d
     return embed
 
 
-def _before_after(before: int, after: int) -> str:
+def _before_after(before: int | None, after: int | None) -> str:
     if before == after:
-        return fmt.count(before)
-    return f"{fmt.count(before)} → **{fmt.count(after)}**"
+        return fmt.count_or(before)
+    return f"{fmt.count_or(before)} → **{fmt.count_or(after)}**"
 
 
 def corrected_text(before: Reading, after: Reading) -> str:
     return (
         f"Corrected your {after.platform.label} reading from "
         f"{fmt.timestamp(after.taken_at, 'f')}: {fmt.count(before.followers)} → "
-        f"{fmt.count(after.followers)} followers, {fmt.count(before.following)} → "
-        f"{fmt.count(after.following)} following. Growth and streaks use it from now on."
+        f"{fmt.count(after.followers)} followers, {fmt.count_or(before.following)} → "
+        f"{fmt.count_or(after.following)} following. Growth and streaks use it from now on."
     )

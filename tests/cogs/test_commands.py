@@ -82,7 +82,8 @@ async def test_commands_and_options_are_named_as_product_md_says(world: World) -
         for o in next(c for c in payload if c["name"] == "log")["options"]
         if o.get("required")
     }
-    assert required == {"followers", "following"}
+    # `following` may be left out on YouTube, whose profiles show none (checked on arrival).
+    assert required == {"followers"}
     for command in payload:
         for sub in command.get("options", []):
             if sub["type"] == 1:

@@ -60,6 +60,11 @@ SEEDS: dict[int, list[str]] = {
         " VALUES (7, 'tiktok', 5000, 1795000200)",
     ],
     6: ["UPDATE guild_settings SET digest_detail = 'all' WHERE guild_id = 99"],
+    7: [
+        "INSERT INTO readings (user_id, platform, taken_at, followers, following, source,"
+        " guild_id, logged_at) VALUES (7, 'youtube', 1795000300, 800, NULL, 'self_reported',"
+        " 99, 1795000300)",
+    ],
 }
 
 
