@@ -130,6 +130,10 @@ class ReadingsPort(Protocol):
         """The member's newest readings by date, every platform, newest first."""
         ...
 
+    async def readings_between(self, user_id: int, start: datetime, end: datetime) -> list[Reading]:
+        """The member's readings taken in [start, end), every platform, oldest first."""
+        ...
+
     async def reading_of(self, user_id: int, reading_id: int) -> Reading | None:
         """One of the member's readings; None if it is not theirs or is gone."""
         ...

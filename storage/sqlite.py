@@ -236,6 +236,11 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
             self._reader, lambda conn: sql.recent_readings(conn, user_id, limit)
         )
 
+    async def readings_between(self, user_id: int, start: datetime, end: datetime) -> list[Reading]:
+        return await run_in_thread(
+            self._reader, lambda conn: sql.readings_between(conn, user_id, start, end)
+        )
+
     async def reading_of(self, user_id: int, reading_id: int) -> Reading | None:
         return await run_in_thread(
             self._reader, lambda conn: sql.reading_by_id(conn, user_id, reading_id)

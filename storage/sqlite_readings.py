@@ -229,6 +229,17 @@ def recent_readings(conn: sqlite3.Connection, user_id: int, limit: int) -> list[
     return readings(rows)
 
 
+def readings_between(
+    conn: sqlite3.Connection, user_id: int, start: datetime, end: datetime
+) -> list[Reading]:
+    rows = conn.execute(
+        f"SELECT {READING_COLUMNS} FROM readings WHERE user_id = ? AND taken_at >= ?"
+        " AND taken_at < ? ORDER BY taken_at, id",
+        (user_id, ts(start), ts(end)),
+    ).fetchall()
+    return readings(rows)
+
+
 def reading_by_id(conn: sqlite3.Connection, user_id: int, reading_id: int) -> Reading | None:
     row = conn.execute(
         f"SELECT {READING_COLUMNS} FROM readings WHERE id = ? AND user_id = ?",

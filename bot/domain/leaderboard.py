@@ -24,7 +24,7 @@ from enum import StrEnum
 from bot.domain.digest import DigestMember
 from bot.domain.engagement import WINDOW, rate_by_views
 from bot.domain.metrics import Growth
-from bot.domain.models import Platform, Post, Reading
+from bot.domain.models import Platform, Post, Reading, Source
 from bot.domain.rules import Change, growth_over, logging_streak, week_of
 from bot.domain.visibility import visible
 
@@ -44,6 +44,7 @@ class Entry:
     rank: int
     value: float  # growth %, followers gained, weeks in a row, or engagement by views
     growth: Growth | None = None  # the growth it comes from, for growth and growth %
+    imported: bool = False  # it is worked out from imported numbers, at least in part
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +63,17 @@ class Board:
         return top, mine
 
 
-def ranked(values: Iterable[tuple[DigestMember, float, Growth | None]]) -> list[Entry]:
+Ranked = tuple[DigestMember, float, Growth | None, bool]
+
+
+def ranked(values: Iterable[Ranked]) -> list[Entry]:
     """Best first, ties sharing a rank (standard competition ranking: 1, 2, 2, 4)."""
     order = sorted(values, key=lambda item: (-item[1], item[0].name.lower(), item[0].user_id))
     entries: list[Entry] = []
-    for index, (member, value, growth) in enumerate(order):
+    for index, (member, value, growth, imported) in enumerate(order):
         tied = entries and entries[-1].value == value
         rank = entries[-1].rank if tied else index + 1
-        entries.append(Entry(member, rank, value, growth))
+        entries.append(Entry(member, rank, value, growth, imported))
     return entries
 
 
@@ -121,7 +125,7 @@ def build_board(
     for post in posts:
         if post.posted_at < end and (platform is None or post.platform is platform):
             their_posts[post.user_id].append(post)
-    values: list[tuple[DigestMember, float, Growth | None]] = []
+    values: list[Ranked] = []
     unranked: list[DigestMember] = []
     for member in visible(members, viewer_id):
         value: float | None = None
@@ -139,7 +143,9 @@ def build_board(
         if value is None:
             unranked.append(member)
         else:
-            values.append((member, value, growth))
+            used = [r for r in mine[member.user_id] if start is None or r.taken_at >= start]
+            imported = any(r.source is Source.IMPORTED for r in used)
+            values.append((member, value, growth, imported))
     return Board(
         measure=measure,
         platform=platform,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import UserError
 from bot.domain.goals import PACE_WINDOW, Goal
 from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import MemberProfile, Period, Platform, Post, Reading, ReadingDraft
-from bot.domain.periods import reading_instant, week_start
+from bot.domain.periods import local_midnight, reading_instant, week_start
 from bot.domain.purges import Drop, is_drop, purged_readings
 from bot.domain.rules import Measured, week_to_date
 from bot.domain.summaries import history_since
@@ -240,15 +240,36 @@ async def readings_to_edit(readings: ReadingsPort, user_id: int) -> list[Reading
     return await readings.recent_readings_of(user_id, EDIT_CHOICES)
 
 
-async def reading_to_edit(readings: ReadingsPort, user_id: int, reading_id: int) -> Reading:
-    """The reading /edit shows before changing it; a UserError if it is not the member's."""
-    found = await readings.reading_of(user_id, reading_id)
-    if found is None:
+async def reading_to_edit(
+    readings: ReadingsPort,
+    user_id: int,
+    choice: int | date,
+    tz: ZoneInfo,
+    platform: Platform | None = None,
+) -> Reading:
+    """The reading /edit shows before changing it: by id (from the list), or the newest on a
+    local day (on `platform`, if named). A UserError if there is none of the member's."""
+    if isinstance(choice, date):
+        start, end = local_midnight(choice, tz), local_midnight(choice + timedelta(days=1), tz)
+        found = [
+            r
+            for r in await readings.readings_between(user_id, start, end)
+            if platform is None or r.platform is platform
+        ]
+        if not found:
+            where = f" {platform.label}" if platform else ""
+            raise UserError(
+                f"You have no{where} reading on {choice.isoformat()} ({tz.key}). Start typing "
+                "in `reading` and pick one from the list."
+            )
+        return found[-1]
+    by_id = await readings.reading_of(user_id, choice)
+    if by_id is None:
         raise UserError(
             "That reading isn't one of yours, or it was removed. Start typing in `reading` "
             "and pick one from the list."
         )
-    return found
+    return by_id
 
 
 async def correct(

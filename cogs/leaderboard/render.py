@@ -46,7 +46,8 @@ def value_text(entry: Entry, measure: Measure) -> str:
 
 def row(entry: Entry, measure: Measure, caller_id: int) -> str:
     you = " ← you" if entry.member.user_id == caller_id else ""
-    return f"**{entry.rank}.** {name(entry.member)} · {value_text(entry, measure)}{you}"
+    source = " · imported" if entry.imported else ""
+    return f"**{entry.rank}.** {name(entry.member)} · {value_text(entry, measure)}{source}{you}"
 
 
 def _names(members: list[str], limit: int) -> str:

@@ -267,7 +267,8 @@ class Tracking(commands.Cog):
     @app_commands.command(name="edit", description="Correct or remove one of your readings")
     @app_commands.guild_only()
     @app_commands.describe(
-        reading="Which reading (start typing a date or a count, then pick one)",
+        reading="Which reading: start typing a date or a count and pick it, or type its day",
+        platform="With a day typed: which account (default: any)",
         followers="The right follower count",
         following="The right following count",
         note="A new note (a single space clears it)",
@@ -276,11 +277,12 @@ class Tracking(commands.Cog):
     async def edit(
         self,
         interaction: Interaction,
-        reading: Transform[int, READING],
+        reading: Transform[int | dt.date, READING],
         followers: Transform[int, FOLLOWERS] | None = None,
         following: Transform[int, FOLLOWING] | None = None,
         note: str | None = None,
         remove: bool = False,
+        platform: Transform[Platform, PLATFORM] | None = None,
     ) -> None:
         if note is not None and len(note.strip()) > NOTE_MAX:
             raise UserError(f"`note` is {len(note.strip())} characters; keep it to {NOTE_MAX}.")
@@ -294,7 +296,13 @@ class Tracking(commands.Cog):
                 "Say what to change: `followers`, `following` or `note`, or `remove:True` to "
                 "remove the reading. Nothing was changed."
             )
-        found = await tracking.reading_to_edit(self.bot.storage, interaction.user.id, reading)
+        found = await tracking.reading_to_edit(
+            self.bot.storage,
+            interaction.user.id,
+            reading,
+            await self._zone(interaction),
+            platform,
+        )
 
         async def apply(press: discord.Interaction[Any]) -> None:
             if remove:

@@ -59,8 +59,8 @@ class NoteOption(app_commands.Transformer):
 
 
 class ReadingOption(app_commands.Transformer):
-    """One of the member's readings, picked by autocomplete; it arrives as the reading's id
-    (whose it is, is checked when it is looked up)."""
+    """One of the member's readings: picked by autocomplete (it arrives as the reading's id;
+    whose it is, is checked when it is looked up), or typed as its day, YYYY-MM-DD."""
 
     @property
     def type(self) -> discord.AppCommandOptionType:
@@ -70,11 +70,14 @@ class ReadingOption(app_commands.Transformer):
     def max_value(self) -> int:
         return 20
 
-    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> int:
+    async def transform(self, interaction: discord.Interaction[Any], value: Any) -> int | date:
         text = str(value).strip()
+        if "-" in text:
+            return parse_day(text)
         if not text.isdigit() or len(text) > 19:
             raise UserError(
-                "Pick the reading from the list: start typing a date or a count in `reading`."
+                "Pick the reading from the list (start typing a date or a count in `reading`), "
+                "or type its day, like `2026-11-01`."
             )
         return int(text)
 

@@ -602,9 +602,17 @@ def _before_after(before: int | None, after: int | None) -> str:
 
 
 def corrected_text(before: Reading, after: Reading) -> str:
+    changed = []
+    if before.followers != after.followers:
+        changed.append(f"{fmt.count(before.followers)} → {fmt.count(after.followers)} followers")
+    if before.following != after.following:
+        changed.append(
+            f"{fmt.count_or(before.following)} → {fmt.count_or(after.following)} following"
+        )
+    if before.note != after.note:
+        changed.append("the note")
+    what = ", ".join(changed) or "nothing needed changing"
     return (
         f"Corrected your {after.platform.label} reading from "
-        f"{fmt.timestamp(after.taken_at, 'f')}: {fmt.count(before.followers)} → "
-        f"{fmt.count(after.followers)} followers, {fmt.count_or(before.following)} → "
-        f"{fmt.count_or(after.following)} following. Growth and streaks use it from now on."
+        f"{fmt.timestamp(after.taken_at, 'f')}: {what}. Growth and streaks use it from now on."
     )

@@ -127,6 +127,16 @@ def test_only_members_who_logged_here_are_listed_and_the_caller_always_sees_thei
 
 @given(st.lists(st.integers(-5, 5), max_size=30))
 def test_ranks_are_competition_ranks(values: list[int]) -> None:
-    entries = ranked((member(i, f"m{i}"), float(v), None) for i, v in enumerate(values))
+    entries = ranked((member(i, f"m{i}"), float(v), None, False) for i, v in enumerate(values))
     for entry in entries:
         assert entry.rank == 1 + sum(1 for v in values if v > entry.value)
+
+
+def test_an_entry_worked_out_from_imported_numbers_says_so() -> None:
+    imported = Reading(
+        next(_ids), 1, Platform.TIKTOK, START + timedelta(days=1), 150, 0, Source.IMPORTED
+    )
+    found = board(
+        Measure.GROWTH_PCT, [reading(1, -1, 100), imported, reading(2, -1, 10), reading(2, 2, 12)]
+    )
+    assert {e.member.name: e.imported for e in found.ranked} == {"ana": True, "ben": False}

@@ -27,7 +27,7 @@ PRODUCT_OPTIONS = {
     "net": ["member", "platform", "period"],
     "history": ["member", "platform", "period"],
     "undo": [],
-    "edit": ["reading", "followers", "following", "note", "remove"],
+    "edit": ["reading", "followers", "following", "note", "remove", "platform"],
     "me": [
         "timezone",
         "default_platform",

@@ -83,3 +83,22 @@ async def test_net_without_a_platform_adds_up_every_platform(world: World) -> No
     )
     one = fields(await world.alice.slash(world.channel, "net", platform="tiktok"))
     assert "All your platforms" not in one
+
+
+async def test_a_reading_can_be_named_by_its_day(world: World) -> None:
+    # SimCord's clock starts on Thursday 1 Jan 2026, 00:00 UTC.
+    await world.alice.slash(world.channel, "log", followers=1_000, following=300)
+    await world.alice.slash(world.channel, "log", followers=70, following=3, platform="x")
+    await world.env.advance_time(DAY)
+    await world.alice.slash(world.channel, "log", followers=1_100, following=300)
+    prompt = await world.alice.slash(
+        world.channel, "edit", reading="2026-01-01", platform="tiktok", following=310
+    )
+    assert fields(prompt)["Following"] == "300 → **310**"
+    done = await world.alice.click(prompt.response.message, label="Save the change")
+    assert done.response.content.endswith(
+        ": 300 → 310 following. Growth and streaks use it from now on."
+    )
+    none = await world.alice.slash(world.channel, "edit", reading="2025-12-31", followers=5)
+    assert "You have no reading on 2025-12-31 (UTC)" in none.response.content
+    take_user_errors(world.env)

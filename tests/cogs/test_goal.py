@@ -98,3 +98,15 @@ async def test_a_drop_gets_a_note_and_a_purge_does_not_slow_a_goals_pace(world: 
     # Without the purge's 100 she is up 50 in 8 days: a pace, not "not at the current pace".
     assert "Not at the current pace" not in goal
     assert "at about +6 followers a day" in goal
+
+
+async def test_a_backfilled_reading_counts_by_its_date(world: World) -> None:
+    # Logged out of order: today's reading first, then two backfills of the days before.
+    await world.env.advance_time(9 * DAY)  # Saturday 10 Jan 2026
+    await world.alice.slash(world.channel, "log", followers=1_100, following=10)
+    await world.alice.slash(world.channel, "goal", followers=2_000)
+    await world.alice.slash(world.channel, "log", followers=1_000, following=10, date="2026-01-02")
+    await world.alice.slash(world.channel, "log", followers=1_050, following=10, date="2026-01-06")
+    goal = fields(await world.alice.slash(world.channel, "net"))["Goal · 2,000 TikTok followers"]
+    # +100 from Fri 2 Jan noon to Sat 10 Jan 00:00 (7.5 days): about 13 a day.
+    assert "at about +13 followers a day" in goal
