@@ -11,7 +11,7 @@ from typing import Any
 from bot.domain.goals import Goal
 from bot.domain.models import Platform
 from storage.ports import GoalRules, GoalSet
-from storage.sqlite_profile import profile
+from storage.sqlite_profile import join, profile
 from storage.sqlite_rows import READING_COLUMNS, instant, platform_of, reading, ts
 
 GOAL_COLUMNS = "user_id, platform, followers, set_at"
@@ -68,11 +68,8 @@ def set_goal(
     ).fetchone()
     latest = None if row is None else reading(row)
     rules.check(platform, latest)  # raises to store nothing
-    if not member.known:
-        conn.execute(
-            "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
-            (user_id, member.default_platform.value, ts(now)),
-        )
+    # A goal is not logging in a server: the member is recorded, the server is not joined.
+    join(conn, member, guild_id=None, display_name=None, now=now)
     conn.execute(
         "INSERT INTO goals (user_id, platform, followers, set_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (user_id, platform) DO UPDATE SET"

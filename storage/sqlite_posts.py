@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from bot.domain.engagement import WINDOW
 from bot.domain.models import Platform, Post, PostCounts, PostDraft
 from storage.ports import PostRules, PostStored, PostSurroundings
-from storage.sqlite_profile import profile
+from storage.sqlite_profile import join, profile
 from storage.sqlite_rows import instant, platform_of, source_of, ts
 
 RefusalT = TypeVar("RefusalT")
@@ -168,19 +168,7 @@ def log_post(
     refusal = rules.check(found)
     if refusal is not None:
         return refusal  # nothing written
-    if not member.known:
-        conn.execute(
-            "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
-            (draft.user_id, member.default_platform.value, ts(now)),
-        )
-    if draft.guild_id is not None:
-        conn.execute(
-            "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
-            " VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-            " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
-            (draft.guild_id, draft.user_id, ts(now), draft.display_name),
-        )
+    join(conn, member, guild_id=draft.guild_id, display_name=draft.display_name, now=now)
     counts = draft.counts
     row_id = conn.execute(
         _INSERT,

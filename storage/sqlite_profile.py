@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 
 from bot.domain.models import DEFAULT_PLATFORM, DEFAULT_POSTS_PER_WEEK, MemberProfile, Platform
-from storage.sqlite_rows import zone
+from storage.sqlite_rows import ts, zone
 
 
 def profile(
@@ -46,3 +47,29 @@ def profile(
         posts_per_week=target or DEFAULT_POSTS_PER_WEEK,
         server_timezone=zone(server_tz),
     )
+
+
+def join(
+    conn: sqlite3.Connection,
+    member: MemberProfile,
+    *,
+    guild_id: int | None,
+    display_name: str | None,
+    now: datetime,
+) -> None:
+    """Record a member on their first entry, and that they logged in this server (under the
+    name they go by there), inside the entry's own transaction. Writes only what changed."""
+    if not member.known:
+        conn.execute(
+            "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
+            (member.user_id, member.default_platform.value, ts(now)),
+        )
+    renamed = display_name is not None and display_name != member.display_name
+    if guild_id is not None and (not member.logged_here or renamed):
+        conn.execute(
+            "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
+            " VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
+            " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
+            (guild_id, member.user_id, ts(now), display_name),
+        )

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot.domain.models import DEFAULT_PLATFORM, MemberProfile, Platform, Reading, ReadingDraft
+from bot.domain.models import MemberProfile, Platform, Reading, ReadingDraft
 from storage.ports import LogRules, MemberReadings, ReadingChanges, Stored, Surroundings
 from storage.sqlite_goals import goal_on
 from storage.sqlite_posts import last_posts, posted_instants
-from storage.sqlite_profile import profile
+from storage.sqlite_profile import join, profile
 from storage.sqlite_rows import READING_COLUMNS, instant, reading, readings, ts
 
 RefusalT = TypeVar("RefusalT")
@@ -119,21 +119,7 @@ def log_reading(
     refusal = rules.check(found)
     if refusal is not None:
         return refusal  # nothing written
-    member = found.profile
-    if not member.known:
-        conn.execute(
-            "INSERT INTO members (user_id, default_platform, created_at) VALUES (?, ?, ?)",
-            (draft.user_id, DEFAULT_PLATFORM.value, ts(now)),
-        )
-    renamed = draft.display_name is not None and draft.display_name != member.display_name
-    if draft.guild_id is not None and (not member.logged_here or renamed):
-        conn.execute(
-            "INSERT INTO member_guilds (guild_id, user_id, first_logged_at, display_name)"
-            " VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (guild_id, user_id) DO UPDATE SET"
-            " display_name = COALESCE(excluded.display_name, member_guilds.display_name)",
-            (draft.guild_id, draft.user_id, ts(now), draft.display_name),
-        )
+    join(conn, found.profile, guild_id=draft.guild_id, display_name=draft.display_name, now=now)
     stored = (
         draft.user_id,
         found.placement.platform.value,
