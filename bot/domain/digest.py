@@ -101,7 +101,7 @@ class DigestReport:
 
 
 def _largest_drop(readings: Sequence[Reading], start: datetime, end: datetime) -> Drop | None:
-    found = drops(readings, start, end)
+    found = drops([readings], start, end)
     return min(found, key=lambda drop: drop.change) if found else None
 
 
@@ -180,7 +180,7 @@ def build_report(
             posts_by_key[(post.user_id, post.platform)].append(post)
             posters.add(post.user_id)
     goal_of = {(goal.user_id, goal.platform): goal for goal in goals}
-    purges = likely_purges((r for found in by_key.values() for r in found), start, end)
+    purges = likely_purges(list(by_key.values()), start, end)
     purged = frozenset(reading for purge in purges for reading in purge.readings)
     # A purge's week neither counts toward nor breaks the streaks of those it hit.
     excused: dict[int, set[datetime]] = defaultdict(set)
@@ -272,5 +272,5 @@ def build_report(
         posts=week_posts,
         under_benchmark=under,
         purges=purges,
-        weeks=community_weeks((r for found in by_key.values() for r in found), week, timezone),
+        weeks=community_weeks(by_key.values(), week, timezone),
     )

@@ -10,8 +10,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
@@ -47,19 +48,25 @@ class Drop:
         return self.after.followers - self.before.followers
 
 
-def drops(readings: Iterable[Reading], start: datetime, end: datetime) -> list[Drop]:
-    """Every drop whose later reading lies in [start, end), from readings of any members and
-    platforms, in any order (each member's reading before `start` must be among them)."""
+def by_member_platform(readings: Iterable[Reading]) -> list[list[Reading]]:
+    """Readings of any members and platforms, in any order, as one list per member and
+    platform in time order: what `drops` and `likely_purges` take."""
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
     for reading in readings:
-        if reading.taken_at < end:
-            by_key[(reading.user_id, reading.platform)].append(reading)
+        by_key[(reading.user_id, reading.platform)].append(reading)
+    return [sorted(found, key=lambda r: (r.taken_at, r.id)) for found in by_key.values()]
+
+
+def drops(groups: Iterable[Sequence[Reading]], start: datetime, end: datetime) -> list[Drop]:
+    """Every drop whose later reading lies in [start, end), from lists of one member's
+    readings on one platform in time order (each with the reading before `start`)."""
     found = []
-    for mine in by_key.values():
-        mine.sort(key=lambda r: (r.taken_at, r.id))
+    for mine in groups:
+        low = bisect_left(mine, start, key=lambda r: r.taken_at)
+        high = bisect_left(mine, end, key=lambda r: r.taken_at)
         found += [
             Drop(before, after)
-            for before, after in pairwise(mine)
+            for before, after in pairwise(mine[max(low - 1, 0) : high])
             if start <= after.taken_at and is_drop(before.followers, after.followers)
         ]
     return sorted(found, key=lambda d: (d.at, d.after.id))
@@ -77,19 +84,26 @@ class Purge:
     readings: frozenset[int]  # ids of the readings each drop was measured at
 
 
-def likely_purges(readings: Iterable[Reading], start: datetime, end: datetime) -> list[Purge]:
-    """The likely purges of a server's week [start, end), from its members' readings (all
-    platforms; each member's reading before `start` among them). Windows of 48 hours that
-    overlap become one purge."""
-    readings = list(readings)
-    logged = len({r.user_id for r in readings if start <= r.taken_at < end})
+def _any_inside(mine: Sequence[Reading], start: datetime, end: datetime) -> bool:
+    """Whether a list in time order holds a reading in [start, end)."""
+    index = bisect_left(mine, start, key=lambda r: r.taken_at)
+    return index < len(mine) and mine[index].taken_at < end
+
+
+def likely_purges(
+    groups: Sequence[Sequence[Reading]], start: datetime, end: datetime
+) -> list[Purge]:
+    """The likely purges of a server's week [start, end), from its members' readings, one
+    list per member and platform in time order (`by_member_platform`), each with the reading
+    before `start`. Windows of 48 hours that overlap become one purge."""
+    logged = len({mine[0].user_id for mine in groups if _any_inside(mine, start, end)})
     needed = max(PURGE_MEMBERS, PURGE_SHARE * logged)
     by_platform: dict[Platform, list[Drop]] = defaultdict(list)
-    for drop in drops(readings, start, end):
+    for drop in drops(groups, start, end):
         by_platform[drop.after.platform].append(drop)
     purges = []
     for platform, found in by_platform.items():
-        groups: list[list[Drop]] = []
+        clusters: list[list[Drop]] = []
         low = 0
         for high, drop in enumerate(found):
             while drop.at - found[low].at > PURGE_WINDOW:
@@ -97,10 +111,10 @@ def likely_purges(readings: Iterable[Reading], start: datetime, end: datetime) -
             window = found[low : high + 1]
             if len({d.after.user_id for d in window}) < needed:
                 continue
-            if groups and window[0].at <= groups[-1][-1].at:
-                groups[-1] += [d for d in window if d not in groups[-1]]
+            if clusters and window[0].at <= clusters[-1][-1].at:
+                clusters[-1] += [d for d in window if d not in clusters[-1]]
             else:
-                groups.append(list(window))
+                clusters.append(list(window))
         purges += [
             Purge(
                 platform=platform,
@@ -110,7 +124,7 @@ def likely_purges(readings: Iterable[Reading], start: datetime, end: datetime) -
                 logged=logged,
                 readings=frozenset(d.after.id for d in group),
             )
-            for group in groups
+            for group in clusters
         ]
     return sorted(purges, key=lambda p: (p.first, p.platform.value))
 
@@ -120,13 +134,13 @@ def purged_readings(
 ) -> frozenset[int]:
     """Ids of the readings whose drops were part of a likely purge in a local week (in the
     server's zone `tz`) overlapping [start, end): the drops a goal's pace leaves out."""
-    readings = list(readings)
+    groups = by_member_platform(readings)
     found: set[int] = set()
     monday = week_of(start, tz)
     while True:
         week_start, week_end = week_bounds(monday, tz)
         if week_start >= end:
             return frozenset(found)
-        for purge in likely_purges(readings, week_start, week_end):
+        for purge in likely_purges(groups, week_start, week_end):
             found |= purge.readings
         monday += ONE_WEEK

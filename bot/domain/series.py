@@ -7,6 +7,7 @@ two points, and a week with no figure at all is left empty.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -66,24 +67,24 @@ class CommunityWeek:
 
 
 def community_weeks(
-    readings: Iterable[Reading], last_week: date, tz: ZoneInfo, weeks: int = COMMUNITY_WEEKS
+    groups: Iterable[Sequence[Reading]], last_week: date, tz: ZoneInfo, weeks: int = COMMUNITY_WEEKS
 ) -> list[CommunityWeek]:
     """The server's last `weeks` local weeks up to `last_week` (a Monday), oldest first: how
     many members logged in each, and the total of every member's latest follower count on each
-    platform as of the week's end (a week nobody logged in has no total: a gap)."""
+    platform as of the week's end (a week nobody logged in has no total: a gap). `groups`: one
+    list per member and platform, in time order."""
     mondays = [last_week - ONE_WEEK * back for back in range(weeks - 1, -1, -1)]
-    ordered = sorted(readings, key=lambda r: (r.taken_at, r.id))
-    found = []
-    latest: dict[tuple[int, Platform], int] = {}
-    index = 0
-    for monday in mondays:
-        start, end = week_bounds(monday, tz)
-        logged: set[int] = set()
-        while index < len(ordered) and ordered[index].taken_at < end:
-            reading = ordered[index]
-            latest[(reading.user_id, reading.platform)] = reading.followers
-            if reading.taken_at >= start:
-                logged.add(reading.user_id)
-            index += 1
-        found.append(CommunityWeek(monday, len(logged), sum(latest.values()) if logged else None))
-    return found
+    bounds = [week_bounds(monday, tz) for monday in mondays]
+    logged: list[set[int]] = [set() for _ in mondays]
+    totals = [0] * len(mondays)
+    for mine in groups:
+        for index, (start, end) in enumerate(bounds):
+            high = bisect_left(mine, end, key=lambda r: r.taken_at)
+            if high:
+                totals[index] += mine[high - 1].followers
+                if mine[high - 1].taken_at >= start:
+                    logged[index].add(mine[0].user_id)
+    return [
+        CommunityWeek(monday, len(who), total if who else None)
+        for monday, who, total in zip(mondays, logged, totals, strict=True)
+    ]

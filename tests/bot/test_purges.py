@@ -8,11 +8,16 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember, build_report
 from bot.domain.models import Platform, Reading, Source
-from bot.domain.purges import is_drop, likely_purges, purged_readings
+from bot.domain.purges import by_member_platform, is_drop, purged_readings
+from bot.domain.purges import likely_purges as purges_of
 
 START = datetime(2026, 11, 16, tzinfo=UTC)  # Monday
 END = START + timedelta(days=7)
 _ids = iter(range(1, 100_000))
+
+
+def likely_purges(readings: list[Reading], start: datetime, end: datetime):  # type: ignore[no-untyped-def]
+    return purges_of(by_member_platform(readings), start, end)
 
 
 def reading(
