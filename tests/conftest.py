@@ -43,6 +43,25 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 pytest_plugins = ["pytester", "tests.support.conformance"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def matplotlib_loaded() -> None:
+    """Load matplotlib (and its font cache) once, before any test draws a chart.
+
+    The bot loads it on the first chart, which takes a second or more; SimCord waits at most
+    five seconds for the bot to settle, and on a busy machine the first chart of a test run
+    could pass that. Start-up without matplotlib is tested in a fresh process
+    (tests/bot/test_start_up.py), which this does not touch.
+    """
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.charts import community_chart
+    from bot.domain.series import CommunityWeek
+
+    week = CommunityWeek(datetime(2026, 1, 5, tzinfo=UTC).date(), 1, 10)
+    community_chart([week], "warm-up", ZoneInfo("UTC"))
+
+
 @pytest.fixture(autouse=True)
 def no_leaked_threads() -> Iterator[None]:
     """A database connection left open keeps its worker thread, and the process, alive."""

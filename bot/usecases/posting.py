@@ -10,9 +10,8 @@ from bot import format as fmt
 from bot.domain.engagement import Engagement, above_views, engagement_of
 from bot.domain.errors import UserError
 from bot.domain.models import MemberProfile, Post, PostDraft
-from bot.domain.periods import reading_instant, week_start
 from bot.domain.summaries import Posting, posting
-from bot.usecases.tracking import REPEAT_WINDOW
+from bot.usecases.tracking import place
 from storage.ports import OnSlow, Placement, PostRules, PostsPort, PostStored, PostSurroundings
 
 
@@ -42,12 +41,8 @@ class _Rules:
     now: datetime
 
     def place(self, profile: MemberProfile) -> Placement:
-        return Placement(
-            platform=self.draft.platform or profile.default_platform,
-            taken_at=reading_instant(self.draft.day, self.now, profile.timezone),
-            week_start=week_start(self.now, profile.timezone),
-            repeat_since=self.now - REPEAT_WINDOW,
-            repeat_within=REPEAT_WINDOW,
+        return place(
+            self.draft.platform or profile.default_platform, self.draft.day, self.now, profile
         )
 
     def check(self, found: PostSurroundings) -> AlreadyPosted | None:

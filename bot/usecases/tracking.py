@@ -110,13 +110,7 @@ class _Rules:
                 "follow, shown on your profile, like `/log followers 1200 following 300`. Only "
                 "YouTube, whose profiles show none, can leave it out. Nothing was stored."
             )
-        return Placement(
-            platform=platform,
-            taken_at=reading_instant(self.draft.day, self.now, profile.timezone),
-            week_start=week_start(self.now, profile.timezone),
-            repeat_since=self.now - REPEAT_WINDOW,
-            repeat_within=REPEAT_WINDOW,
-        )
+        return place(platform, self.draft.day, self.now, profile)
 
     def check(self, found: Surroundings) -> Refusal | None:
         placement = found.placement
@@ -138,6 +132,18 @@ class _Rules:
                     later=neighbour is found.after,
                 )
         return None
+
+
+def place(platform: Platform, day: date | None, now: datetime, profile: MemberProfile) -> Placement:
+    """Where an entry (a reading, a post) goes: now, or local noon of the past day named; the
+    member's week; and what counts as the same entry sent twice (`REPEAT_WINDOW`)."""
+    return Placement(
+        platform=platform,
+        taken_at=reading_instant(day, now, profile.timezone),
+        week_start=week_start(now, profile.timezone),
+        repeat_since=now - REPEAT_WINDOW,
+        repeat_within=REPEAT_WINDOW,
+    )
 
 
 def _jumps(neighbour: Reading, draft: ReadingDraft) -> bool:

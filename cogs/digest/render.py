@@ -24,7 +24,7 @@ from bot.domain.models import Source
 from bot.domain.purges import Purge
 from bot.domain.rules import NudgeKind
 from bot.domain.schedule import DigestDetail, DueDigest, EmptyWeek, GuildSettings
-from cogs.tracking.render import chart_file
+from cogs.tracking.insights import chart_file
 from storage.schedules import DigestRun
 
 DESCRIPTION_LIMIT = 4_096

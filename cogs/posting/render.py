@@ -6,7 +6,8 @@ import discord
 
 from bot import format as fmt
 from bot.usecases.posting import AlreadyPosted, PostLogged
-from cogs.tracking.render import GREEN, engagement_text, member_embed, posting_text
+from cogs.tracking.insights import engagement_text, posting_text
+from cogs.tracking.render import GREEN, member_embed
 
 
 def logged(outcome: PostLogged, member: discord.abc.User) -> discord.Embed:

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot import format as fmt
 from bot.domain.reminders import MidWeek, ReminderCandidate
 from bot.domain.rules import Change, Missing, NudgeKind
-from cogs.tracking.render import benchmark_span
+from cogs.tracking.insights import benchmark_span
 
 STOP_HINT = "(`/me reminders:off` stops these reminders.)"
 

@@ -24,7 +24,7 @@ from bot.errors import defer_when_slow
 from bot.usecases import tracking
 from bot.usecases.tracking import AlreadyLogged, History, Logged, NeedsConfirmation
 from bot.views import ConfirmView
-from cogs.tracking import render
+from cogs.tracking import insights, render
 from cogs.tracking.options import (
     DAY,
     FOLLOWERS,
@@ -260,7 +260,7 @@ class Tracking(commands.Cog):
             charts.history_chart, history_series(shown, found.platform, tz), title
         )
         embed.set_image(url=f"attachment://{chart.filename}")
-        await answer(interaction, embed=embed, file=render.chart_file(chart))
+        await answer(interaction, embed=embed, file=insights.chart_file(chart))
 
     # ---- /edit -----------------------------------------------------------------------------
 
