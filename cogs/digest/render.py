@@ -24,7 +24,7 @@ from bot.domain.models import Source
 from bot.domain.purges import Purge
 from bot.domain.rules import NudgeKind
 from bot.domain.schedule import DigestDetail, DueDigest, EmptyWeek, GuildSettings
-from cogs.tracking.insights import chart_file
+from cogs.tracking.insights import benchmark_span, chart_file
 from storage.schedules import DigestRun
 
 DESCRIPTION_LIMIT = 4_096
@@ -127,6 +127,22 @@ def badges(row: MemberWeek) -> list[str]:
     if row.latest.source is not Source.SELF_REPORTED:
         found.append(row.latest.source.label)
     return found
+
+
+def engagement_line(row: MemberWeek) -> str | None:
+    """Both rates of a member who logs posts, beside the rough benchmark for their size."""
+    found = row.engagement
+    if found is None:
+        return None
+    line = (
+        f"{name(row.member)} · {row.platform.label}: by views {fmt.rate(found.by_views)} · "
+        f"by followers {fmt.rate(found.by_followers)}"
+    )
+    if found.benchmark is not None:
+        line += f" · rough benchmark {benchmark_span(found.benchmark)}"
+        if found.low:
+            line += " (under it)"
+    return line
 
 
 def member_line(rank: int, row: MemberWeek) -> str:
@@ -261,6 +277,15 @@ def _embeds(
     heading = "Members, by growth %" if everyone or not more else "Top movers, by growth %"
     for block in _chunks(member_lines, DESCRIPTION_LIMIT - EMBED_MARGIN):
         embeds.append(discord.Embed(title=heading, description=block, colour=COLOUR))
+    engaged = [line for row in rows if (line := engagement_line(row)) is not None]
+    for block in _chunks(engaged, DESCRIPTION_LIMIT - EMBED_MARGIN):
+        embeds.append(
+            discord.Embed(
+                title="Engagement, last 30 posts (rough benchmarks are estimates)",
+                description=block,
+                colour=COLOUR,
+            )
+        )
     names = [name(member) for member in report.not_logged]
     shown = names if everyone else names[:NOT_LOGGED_NAMES]
     if len(shown) < len(names):

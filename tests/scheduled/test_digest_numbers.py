@@ -97,6 +97,10 @@ async def test_posts_and_engagement_in_the_digest_come_from_post(
     text = server.text()
     assert "**Posts logged:** 2" in text  # Bob's profile total rising 80 -> 95 is not posts
     assert "2 posts, eng. 2.0%" in text
+    assert (
+        "Creators-alice · TikTok: by views 2.0% · by followers 0.7% · rough benchmark "
+        "about 5–8% (under it)"
+    ) in text
     assert "posts +" not in text
     assert "1 of 1 members with posts logged is under the rough benchmark" in text
 
