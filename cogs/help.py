@@ -16,8 +16,10 @@ ABOUT = (
     "answers with your **net followers**, two ways:\n"
     "• **Net followers** = followers − following (1,200 − 300 = 900), with the ratio (4.0×).\n"
     "• **Net growth** over a period = followers at the end − at the start, with the %.\n"
-    "Numbers are self-reported: it works for every platform and account size. Every week "
-    "the server gets a digest of everyone's growth, and reminders keep the habit going."
+    "Numbers are self-reported: it works for every platform and account size. Log your posts "
+    "for engagement rates beside rough benchmarks, set a goal for an estimated date, and see "
+    "your history as a chart. Every week the server gets a digest of everyone's growth, and "
+    "reminders keep the habit going."
 )
 
 # (command, what it does, an example). Every slash command appears here; a test checks it.
