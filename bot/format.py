@@ -7,6 +7,8 @@ Discord timestamp would shift them into the reader's zone and show the wrong day
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -109,3 +111,50 @@ def week(monday: date, *, year: bool = False) -> str:
     if monday.year != sunday.year:
         return f"{monday.day} {monday:%b %Y} – {sunday.day} {sunday:%b %Y}"
     return f"{monday.day} {monday:%b} – {sunday.day} {sunday:%b}{tail}"
+
+
+# Characters Discord's markdown gives a meaning to anywhere in a line: each is shown as typed
+# once a backslash stands before it. `<` starts mentions, channels, roles, timestamps and
+# custom emoji; `[`…`](` a masked link.
+_MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
+# What gives a line's start a meaning (a heading, a list, a quote), escaped there.
+_LINE_START = re.compile(r"^(#|-|\+)")
+_ORDERED = re.compile(r"^(\d+)\.")
+_SPACES = re.compile(r"\s+")
+# A bare web address becomes a link; a zero-width space after the scheme keeps it text.
+_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://")
+NAME_MAX = 64
+# Control, format (zero-width, bidirectional overrides), surrogate and private-use characters.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co"})
+# Kept: line breaks and tabs (they become spaces) and the joiner inside emoji like 👨‍👩‍👧.
+_KEPT = frozenset("\n\r\t\u200d")
+
+
+def plain(text: str, limit: int = NAME_MAX) -> str:
+    """A member's name or note as plain text for a message: nothing in it renders.
+
+    Control and invisible format characters (zero-width, right-to-left overrides) are taken
+    out, line breaks become spaces, it is cut to `limit` characters (ending with "…"), and
+    then every character markdown, mentions, timestamps, emoji or links could use is escaped,
+    and @everyone / @here are broken up. A name can then neither ping, link, impersonate
+    another member, nor reorder or break a line.
+    """
+    unlinked = _SCHEME.sub("\\1:\u200b//", visible_text(text, limit))
+    escaped = _MARKDOWN.sub(r"\\\1", unlinked)
+    escaped = _ORDERED.sub(r"\1\\.", _LINE_START.sub(r"\\\1", escaped))
+    return escaped.replace("@", "@\u200b")
+
+
+def visible_text(text: str, limit: int = NAME_MAX) -> str:
+    """`text` without control or invisible format characters (zero-width, right-to-left
+    overrides), on one line, cut to `limit` characters ending with "…": for places where
+    markdown does not render (an embed's author, a chart's title, alt text)."""
+    visible = "".join(
+        " " if unicodedata.category(c) == "Zs" or c in "\n\r\t" else c
+        for c in text
+        if unicodedata.category(c) not in _HIDDEN or c in _KEPT
+    )
+    cleaned = _SPACES.sub(" ", visible).strip()
+    if len(cleaned) > limit:
+        cleaned = cleaned[: limit - 1].rstrip() + "…"
+    return cleaned

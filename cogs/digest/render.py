@@ -105,7 +105,7 @@ def name(member: DigestMember) -> str:
     """A member's name as plain text: no markdown or mention in it ever renders."""
     if not member.name:
         return f"member {member.user_id}"
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(member.name))
+    return fmt.plain(member.name)
 
 
 def badges(row: MemberWeek) -> list[str]:

@@ -14,6 +14,7 @@ from bot.domain.rules import Change, Measured, Missing
 from bot.domain.summaries import NetSummary, WeekGlance
 from bot.usecases.tracking import AlreadyLogged, Logged, NeedsConfirmation
 from cogs.tracking.insights import drop_text, engagement_text, goal_text, posting_text
+from cogs.tracking.options import NOTE_MAX
 from storage.ports import ReadingChanges
 
 GREEN = discord.Colour(0x2ECC71)
@@ -32,7 +33,7 @@ PERIOD_LABELS = {
 
 def member_embed(title: str, member: discord.abc.User, colour: discord.Colour) -> discord.Embed:
     embed = discord.Embed(title=title, colour=colour)
-    embed.set_author(name=member.display_name, icon_url=member.display_avatar.url)
+    embed.set_author(name=fmt.visible_text(member.display_name), icon_url=member.display_avatar.url)
     return embed
 
 
@@ -154,7 +155,7 @@ def _extras(reading: Reading) -> list[str]:
         parts.append(f"lost {fmt.MINUS}{fmt.count(reading.lost)}")
     lines = [" · ".join(parts)] if parts else []
     if reading.note:
-        lines.append(f"Note: {note_text(reading.note)}")
+        lines.append(f"Note: {note_text(reading.note, NOTE_MAX)}")
     return lines
 
 
@@ -163,8 +164,7 @@ HISTORY_NOTE_MAX = 80
 
 def note_text(note: str, limit: int = HISTORY_NOTE_MAX) -> str:
     """A member's note as plain text (no markdown or mention renders), cut with an ellipsis."""
-    shown = note if len(note) <= limit else note[: limit - 1] + "…"
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(shown))
+    return fmt.plain(note, limit)
 
 
 def logged(outcome: Logged, member: discord.abc.User) -> discord.Embed:
@@ -483,5 +483,5 @@ CHART_NAME_MAX = 40
 
 def chart_title(platform: Platform, member: discord.abc.User, period: Period) -> str:
     """'TikTok · alex · this month', with the name's control characters left out, cut to fit."""
-    shown = "".join(c for c in member.display_name if c.isprintable())[:CHART_NAME_MAX]
+    shown = fmt.visible_text(member.display_name, CHART_NAME_MAX)
     return f"{platform.label} · {shown} · {PERIOD_LABELS[period]}"

@@ -167,3 +167,25 @@ async def test_a_likely_purge_is_named_in_the_digest(
     assert "within 48 hours (Fri)" in text
     assert "likely purge −200" in text
     assert "⚠️" not in text
+
+
+async def test_hostile_names_are_plain_text_in_every_digest_line(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    linker = server.guild.add_member(simcord_env.create_user("[Win](https://example.com)"))
+    pinger = server.guild.add_member(simcord_env.create_user(f"<@{server.alice.id}>"))
+    for member, followers in ((linker, 100), (pinger, 200), (server.alice, 300)):
+        await member.slash(server.general, "log", followers=followers, following=1)
+    await clock.advance(timedelta(days=1))
+    for member, followers in ((linker, 150), (pinger, 210)):
+        await member.slash(server.general, "log", followers=followers, following=1)
+    await clock.advance_to(MONDAY + timedelta(minutes=31))
+    sent = [r.json for r in simcord_env.http_requests if r.json and "embeds" in r.json]
+    text = str(sent)
+    assert "](https://" not in text  # no masked link, in the rows or the nudge
+    assert f"<@{server.alice.id}>" not in text  # nobody shown as another member
+    assert "\\\\[Win\\\\]" in text  # shown as typed
+    nudge = server.digests()[-1].embeds[0].fields[0].value
+    assert nudge.startswith("\\[Win\\]\\(https:\u200b//example.com\\) grew fastest")
