@@ -121,8 +121,6 @@ _MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
 _LINE_START = re.compile(r"^(#|-|\+)")
 _ORDERED = re.compile(r"^(\d+)\.")
 _SPACES = re.compile(r"\s+")
-# A bare web address becomes a link; a zero-width space after the scheme keeps it text.
-_SCHEME = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*)://")
 NAME_MAX = 64
 # Control, format (zero-width, bidirectional overrides), surrogate and private-use characters.
 _HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co"})
@@ -139,7 +137,8 @@ def plain(text: str, limit: int = NAME_MAX) -> str:
     and @everyone / @here are broken up. A name can then neither ping, link, impersonate
     another member, nor reorder or break a line.
     """
-    unlinked = _SCHEME.sub("\\1:\u200b//", visible_text(text, limit))
+    # A bare web address becomes a link; a zero-width space inside "://" keeps it text.
+    unlinked = visible_text(text, limit).replace("://", ":\u200b//")
     escaped = _MARKDOWN.sub(r"\\\1", unlinked)
     escaped = _ORDERED.sub(r"\1\\.", _LINE_START.sub(r"\\\1", escaped))
     return escaped.replace("@", "@\u200b")

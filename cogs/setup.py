@@ -25,6 +25,7 @@ Interaction = discord.Interaction["NetGainBot"]
 DIGEST_TIME = ClockTimeOption("time")
 EMPTY_WEEK = Choices("empty_week", {"line": EmptyWeek.LINE, "quiet": EmptyWeek.QUIET})
 MENTIONS = Choices("mentions", ON_OFF)
+DMS = Choices("dms", ON_OFF)
 DETAIL = Choices("detail", {"top": DigestDetail.TOP, "all": DigestDetail.ALL})
 CONSISTENCY_DAYS = Whole("consistency_days", 1, 60)
 
@@ -48,11 +49,14 @@ def digest_summary(settings: GuildSettings, now: dt.datetime) -> str:
 
 
 def reminders_summary(settings: GuildSettings) -> str:
+    days = settings.consistency_days
+    how = "one DM at their reminder time" if settings.dms else "no DM (DMs are **off**)"
     return (
-        f"Members who haven't logged for **{settings.consistency_days} days** get one DM at "
-        f"their reminder time, at most once a week; the engagement nudge goes out on "
-        f"**{DAYS[settings.engagement_day]}s**. Mentions: "
-        f"**{'on' if settings.mentions else 'off'}** (only ever for members who allow them)."
+        f"Members who haven't logged for **{days} days** get {how}, again after {days * 2} and "
+        f"{days * 4} days, then nothing until they log again; the engagement nudge goes out "
+        f"on **{DAYS[settings.engagement_day]}s**. DMs: **{'on' if settings.dms else 'off'}**. "
+        f"Mentions: **{'on' if settings.mentions else 'off'}** (only ever for members who "
+        "allow them)."
     )
 
 
@@ -145,6 +149,7 @@ class Setup(commands.Cog):
         consistency_days="Remind a member after this many days without a log (default: 7)",
         engagement_day="Day of the mid-week engagement nudge (default: Wednesday)",
         mentions="May NetGain mention members who allow it? (default: off)",
+        dms="May NetGain DM members reminders? (default: on)",
     )
     async def reminders(
         self,
@@ -152,6 +157,7 @@ class Setup(commands.Cog):
         consistency_days: Transform[int, CONSISTENCY_DAYS] | None = None,
         engagement_day: Transform[int, ENGAGEMENT_DAY] | None = None,
         mentions: Transform[bool, MENTIONS] | None = None,
+        dms: Transform[bool, DMS] | None = None,
     ) -> None:
         assert interaction.guild_id is not None
         before = await self.bot.storage.guild_settings(interaction.guild_id)
@@ -159,6 +165,7 @@ class Setup(commands.Cog):
             consistency_days=consistency_days or before.consistency_days,
             engagement_day=before.engagement_day if engagement_day is None else engagement_day,
             mentions=before.mentions if mentions is None else mentions,
+            dms=before.dms if dms is None else dms,
         )
         await self.bot.storage.save_guild_settings(
             after, now=self.bot.now(), on_slow=defer_when_slow(interaction, ephemeral=True)

@@ -31,7 +31,8 @@ effective AS (
            COALESCE(m.reminder_time, '18:00') AS at,
            COALESCE(s.consistency_days, 7) AS consistency_days,
            COALESCE(s.engagement_day, 2) AS engagement_day,
-           s.digest_channel_id, COALESCE(s.mentions, 0) AS guild_mentions
+           s.digest_channel_id, COALESCE(s.mentions, 0) AS guild_mentions,
+           COALESCE(s.dms, 1) AS guild_dms
     FROM members m
     LEFT JOIN home h ON h.user_id = m.user_id
     LEFT JOIN guild_settings s ON s.guild_id = h.guild_id
@@ -72,8 +73,12 @@ class SQLiteReminders:
                 {_EFFECTIVE}
                 SELECT e.user_id, e.tz, e.dms_closed_at, e.mentions, e.home_guild_id,
                        e.consistency_days, e.engagement_day, e.digest_channel_id,
-                       e.guild_mentions, e.posts_per_week,
+                       e.guild_mentions, e.posts_per_week, e.guild_dms,
                        (SELECT MAX(taken_at) FROM readings r WHERE r.user_id = e.user_id),
+                       (SELECT count(*) FROM reminders_sent x
+                        WHERE x.user_id = e.user_id AND x.kind = 'consistency'
+                          AND x.sent_at > (SELECT MAX(taken_at) FROM readings r
+                                           WHERE r.user_id = e.user_id)),
                        (SELECT group_concat(kind) FROM reminders_sent x
                         WHERE x.user_id = e.user_id AND x.week = :week),
                        EXISTS (SELECT 1 FROM reminders_sent x
@@ -99,6 +104,8 @@ class SQLiteReminders:
                 reminded=frozenset((kinds or "").split(",")) - {""},
                 fell_back=bool(fell_back),
                 posts_per_week=target,
+                guild_dms=bool(guild_dms),
+                consistency_sent=sent_since,
             )
             for (
                 user_id,
@@ -111,7 +118,9 @@ class SQLiteReminders:
                 channel,
                 guild_mentions,
                 target,
+                guild_dms,
                 last,
+                sent_since,
                 kinds,
                 fell_back,
             ) in rows

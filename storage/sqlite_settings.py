@@ -17,7 +17,8 @@ from storage.sqlite_rows import clock_time, fetch_all, maybe_instant, ts, zone
 
 _SETTINGS = (
     "guild_id, timezone, digest_channel_id, digest_from, digest_day, digest_time, empty_week,"
-    " grace_hours, consistency_days, engagement_day, mentions, problem, problem_at, digest_detail"
+    " grace_hours, consistency_days, engagement_day, mentions, problem, problem_at, digest_detail,"
+    " dms"
 )
 
 
@@ -37,6 +38,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
         problem,
         problem_at,
         detail,
+        dms,
     ) = row
     return GuildSettings(
         guild_id=guild_id,
@@ -53,6 +55,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
         problem=problem,
         problem_at=maybe_instant(problem_at),
         digest_detail=DigestDetail(detail),
+        dms=bool(dms),
     )
 
 
@@ -79,8 +82,8 @@ class SQLiteSettings:
             """
             INSERT INTO guild_settings (guild_id, timezone, digest_channel_id, digest_from,
                 digest_day, digest_time, empty_week, grace_hours, consistency_days,
-                engagement_day, mentions, digest_detail, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                engagement_day, mentions, digest_detail, dms, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (guild_id) DO UPDATE SET
                 timezone = excluded.timezone, digest_channel_id = excluded.digest_channel_id,
                 digest_from = excluded.digest_from,
@@ -88,7 +91,8 @@ class SQLiteSettings:
                 empty_week = excluded.empty_week, grace_hours = excluded.grace_hours,
                 consistency_days = excluded.consistency_days,
                 engagement_day = excluded.engagement_day, mentions = excluded.mentions,
-                digest_detail = excluded.digest_detail, updated_at = excluded.updated_at
+                digest_detail = excluded.digest_detail, dms = excluded.dms,
+                updated_at = excluded.updated_at
             """,
             (
                 settings.guild_id,
@@ -103,6 +107,7 @@ class SQLiteSettings:
                 settings.engagement_day,
                 int(settings.mentions),
                 settings.digest_detail.value,
+                int(settings.dms),
                 ts(now),
             ),
             on_slow,

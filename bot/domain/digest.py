@@ -31,6 +31,10 @@ from bot.domain.rules import (
 from bot.domain.series import CommunityWeek, community_weeks
 from bot.domain.visibility import visible
 
+# A member who has not logged for longer than this is no longer mentioned in the digest (the
+# same four weeks after which consistency reminders stop, `bot.domain.reminders.BACKOFF`).
+MENTION_WITHIN = timedelta(weeks=4)
+
 
 @dataclass(frozen=True, slots=True)
 class DigestMember:
@@ -87,6 +91,9 @@ class DigestReport:
     notes: list[str] = field(default_factory=list)
     # The community's last weeks up to this one, for the digest's chart.
     weeks: list[CommunityWeek] = field(default_factory=list)
+    # Of those who have not logged, who logged within `MENTION_WITHIN` of the week's end: only
+    # they may be mentioned (a member who stopped is not pinged every quiet week).
+    lapsed_recently: frozenset[int] = frozenset()
     purges: list[Purge] = field(default_factory=list)  # likely platform-wide purges this week
 
     @property
@@ -232,6 +239,15 @@ def build_report(
     not_logged = sorted(
         (m for m in present if m.user_id not in logged_ids), key=lambda m: m.name.lower()
     )
+    last_logged: dict[int, datetime] = {}
+    for (user_id, _), found in by_key.items():
+        if found and (user_id not in last_logged or found[-1].taken_at > last_logged[user_id]):
+            last_logged[user_id] = found[-1].taken_at
+    lapsed_recently = frozenset(
+        m.user_id
+        for m in not_logged
+        if m.user_id in last_logged and end - last_logged[m.user_id] <= MENTION_WITHIN
+    )
     present_ids = {member.user_id for member in present}
     week_posts = (
         sum(
@@ -273,4 +289,5 @@ def build_report(
         under_benchmark=under,
         purges=purges,
         weeks=community_weeks(by_key.values(), week, timezone),
+        lapsed_recently=lapsed_recently,
     )

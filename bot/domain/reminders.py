@@ -32,6 +32,9 @@ ENGAGEMENT = "engagement"
 DMS_RETRY_AFTER = timedelta(weeks=4)
 # The engagement nudge is for members who are logging; others get the consistency reminder.
 ACTIVE_WITHIN = timedelta(days=14)
+# Consistency reminders back off: after 1, 2 and 4 times the server's `consistency_days`
+# without a reading, then they stop until the member logs again (PRODUCT.md, "Rules").
+BACKOFF = (1, 2, 4)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +55,19 @@ class ReminderCandidate:
     # Since their DMs were found closed, a reminder already reached them by a mention.
     fell_back: bool = False
     posts_per_week: int = DEFAULT_POSTS_PER_WEEK  # their posting target
+    guild_dms: bool = True  # their home server lets NetGain DM reminders
+    # Consistency reminders sent since their latest reading (the backoff counts them).
+    consistency_sent: int = 0
 
     def can_dm(self, now: datetime) -> bool:
+        if not self.guild_dms:
+            return False
         return self.dms_closed_at is None or now - self.dms_closed_at >= DMS_RETRY_AFTER
+
+    @property
+    def last_consistency(self) -> bool:
+        """The consistency reminder due now is the last until the member logs again."""
+        return self.consistency_sent == len(BACKOFF) - 1
 
     def can_mention(self) -> bool:
         """Only where the server allows mentions and the member allows being mentioned."""
@@ -62,9 +75,15 @@ class ReminderCandidate:
 
 
 def needs_consistency(candidate: ReminderCandidate, now: datetime) -> bool:
+    """Due once the member has not logged for the server's `consistency_days`, then again at
+    twice and four times that (1, 2 and 4 weeks by default), then never until they log again:
+    a member who stopped logging is not reminded every week for a year."""
     if CONSISTENCY in candidate.reminded or candidate.last_reading is None:
         return False
-    return now - candidate.last_reading >= timedelta(days=candidate.consistency_days)
+    if candidate.consistency_sent >= len(BACKOFF):
+        return False
+    wait = timedelta(days=candidate.consistency_days * BACKOFF[candidate.consistency_sent])
+    return now - candidate.last_reading >= wait
 
 
 def needs_engagement(candidate: ReminderCandidate, now: datetime) -> bool:

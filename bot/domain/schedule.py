@@ -53,6 +53,7 @@ class GuildSettings:
     consistency_days: int = 7
     engagement_day: int = 2  # Wednesday
     mentions: bool = False
+    dms: bool = True  # may NetGain DM this server's members reminders
     digest_detail: DigestDetail = DigestDetail.TOP
     problem: str | None = None
     problem_at: datetime | None = None

@@ -300,8 +300,17 @@ def _embeds(
 
 
 def _mentions(report: DigestReport, settings: GuildSettings) -> list[str]:
-    """Content blocks that mention the members who have not logged and allow a mention."""
-    ids = [m.user_id for m in report.not_logged if m.allows_mentions] if settings.mentions else []
+    """Content blocks that mention the members who have not logged, allow a mention, and
+    logged within the last four weeks (`bot.domain.digest.MENTION_WITHIN`)."""
+    ids = (
+        [
+            m.user_id
+            for m in report.not_logged
+            if m.allows_mentions and m.user_id in report.lapsed_recently
+        ]
+        if settings.mentions
+        else []
+    )
     if not ids:
         return []
     words = ["A nudge to log this week:", *(f"<@{user_id}>" for user_id in ids)]

@@ -19,7 +19,8 @@ def consistency_text(candidate: ReminderCandidate, now: datetime) -> str:
         f"You haven't logged your counts for {fmt.plural(days, 'day')} (last: "
         f"{fmt.timestamp(candidate.last_reading, 'R')}). Read them off your profile and run "
         "`/log followers … following …` so your streak and the weekly digest keep counting. "
-        f"{STOP_HINT}"
+        + ("This is the last reminder until you log again. " if candidate.last_consistency else "")
+        + STOP_HINT
     )
 
 

@@ -50,7 +50,7 @@ SUBCOMMAND_OPTIONS = {
         "detail",
         "off",
     ],
-    ("setup", "reminders"): ["consistency_days", "engagement_day", "mentions"],
+    ("setup", "reminders"): ["consistency_days", "engagement_day", "mentions", "dms"],
     ("digest", "preview"): [],
     ("digest", "send"): [],
 }

@@ -342,3 +342,19 @@ async def test_a_big_servers_digest_lists_the_top_movers_and_says_how_many_more(
     assert "…and 15 more members logged this week" in movers.description
     assert "`/setup digest detail:all`" in movers.description
     assert "`/net member:@name`" in movers.description
+
+
+async def test_a_member_who_stopped_logging_is_named_but_no_longer_pinged(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.admin.slash(server.general, "setup reminders", mentions="on")
+    await server.bob.slash(server.general, "log", followers=10, following=1)  # Thu 1 Jan
+    await server.bob.slash(server.general, "me", timezone="UTC", mentions="on")
+    await clock.advance(12 * DAY)  # the digest of 5-11 Jan: a week without his log
+    assert f"<@{server.bob.id}>" in (posts_to(simcord_env, server.digest.id)[-1].json["content"])
+    await clock.advance(5 * 7 * DAY)  # weeks later, still nothing logged
+    last = posts_to(simcord_env, server.digest.id)[-1].json
+    assert f"<@{server.bob.id}>" not in (last.get("content") or "")
+    assert "Creators-bob" in server.text()  # still listed, as plain text

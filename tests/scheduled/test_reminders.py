@@ -48,8 +48,39 @@ async def test_a_member_is_reminded_at_their_own_local_time_once_a_week(
 
     await clock.advance(3 * DAY)  # Sunday: still the same week in Tokyo
     assert len(dms(simcord_env, server.alice)) == 1
-    await clock.advance(DAY)  # Monday 12 January, 20:00 Tokyo: a new week, still no log
-    assert len(dms(simcord_env, server.alice)) == 2
+    await clock.advance(DAY)  # Monday 12 January: a new week, but the reminders back off
+    assert len(dms(simcord_env, server.alice)) == 1
+
+
+async def test_consistency_reminders_back_off_and_stop_until_the_member_logs(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.alice.slash(server.general, "log", followers=100, following=10)  # Thu 1 Jan
+    await clock.advance_to(datetime(2026, 3, 1, tzinfo=UTC))  # two months without a log
+    sent = dms(simcord_env, server.alice)
+    # After 1, 2 and 4 weeks, at 18:00 UTC; the third says it is the last.
+    assert [m.created_at.date().isoformat() for m in sent] == [
+        "2026-01-08",
+        "2026-01-15",
+        "2026-01-29",
+    ]
+    assert "last reminder until you log again" in sent[-1].content
+    assert "last reminder" not in sent[0].content
+    await server.alice.slash(server.general, "log", followers=120, following=10)  # Sun 1 Mar
+    await clock.advance_to(datetime(2026, 3, 9, tzinfo=UTC))
+    assert len(dms(simcord_env, server.alice)) == 4  # logging again starts a new round
+
+
+async def test_a_server_can_turn_reminder_dms_off_for_everyone(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    done = await server.admin.slash(server.general, "setup reminders", dms="off")
+    assert "DMs: **off**" in done.response.content
+    await server.alice.slash(server.general, "log", followers=100, following=10)
+    await clock.advance(10 * DAY)
+    assert dms(simcord_env, server.alice) == []
 
 
 async def test_members_in_other_zones_are_reminded_at_theirs(

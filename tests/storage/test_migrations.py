@@ -65,6 +65,7 @@ SEEDS: dict[int, list[str]] = {
         " guild_id, logged_at) VALUES (7, 'youtube', 1795000300, 800, NULL, 'self_reported',"
         " 99, 1795000300)",
     ],
+    8: ["UPDATE guild_settings SET dms = 0 WHERE guild_id = 99"],
 }
 
 
@@ -112,6 +113,7 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
         assert settings.timezone.key == "America/New_York"
         # Servers from before the setting existed list the top movers.
         assert settings.digest_detail.value == ("all" if version >= 6 else "top")
+        assert settings.dms is (version < 8)  # on for servers from before the setting
         assert settings.digest_channel_id == 555
         sent = query(db_path, "SELECT user_id, kind, week, via FROM reminders_sent")
         assert (7, "consistency", "2026-11-09", "dm") in sent
