@@ -81,7 +81,11 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
-    setup_logging("WARNING")
+    # The console is the sandbox's screen: warnings only, unless LOG_LEVEL asks for DEBUG.
+    # A token in the environment is never used here, and never written either.
+    level = "DEBUG" if settings.log_level == "DEBUG" else "WARNING"
+    token = settings.discord_token.get_secret_value() if settings.discord_token else ""
+    setup_logging(level, token)
     options = SandboxOptions(
         database=getattr(args, "database", DEFAULT_DATABASE),
         fresh=getattr(args, "fresh", False),

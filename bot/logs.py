@@ -1,25 +1,32 @@
-"""Logging set-up, with a filter that keeps the bot token out of every record."""
+"""Logging set-up, with a filter that keeps the bot token and interaction tokens out of every
+record."""
 
 from __future__ import annotations
 
 import logging
+import re
 
 import discord
 
+# An interaction's token, in the addresses discord.py logs at DEBUG (the callback, and the
+# follow-up webhook): whoever holds one can answer as the bot for 15 minutes.
+_INTERACTION_TOKEN = re.compile(r"(/(?:interactions|webhooks)/\d+/)([^/?\s'\"]+)")
+
 
 class RedactSecrets(logging.Filter):
+    """Replaces the bot token, and every interaction token, in a record with [redacted]."""
+
     def __init__(self, *secrets: str) -> None:
         super().__init__()
         self._secrets = [secret for secret in secrets if secret]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self._secrets:
-            return True
         message = record.getMessage()
-        if any(secret in message for secret in self._secrets):
-            for secret in self._secrets:
-                message = message.replace(secret, "[redacted]")
-            record.msg, record.args = message, None
+        redacted = _INTERACTION_TOKEN.sub(r"\1[redacted]", message)
+        for secret in self._secrets:
+            redacted = redacted.replace(secret, "[redacted]")
+        if redacted != message:
+            record.msg, record.args = redacted, None
         return True
 
 
