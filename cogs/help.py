@@ -63,6 +63,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "/me reminders:off",
     ),
     (
+        "privacy",
+        "Keep your numbers out of digests, leaderboards and lookups by others.",
+        "/privacy hidden:true",
+    ),
+    (
         "setup",
         "Admins: where and when the weekly digest posts, and reminders.",
         "/setup digest channel:#weekly-digest day:Monday time:09:00",

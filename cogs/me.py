@@ -154,5 +154,47 @@ class Me(commands.Cog):
         await reply_ephemeral(interaction, f"Saved.\n{summary(after, now)}")
 
 
+HIDDEN = Choices("hidden", {"true": True, "false": False})
+
+
+def privacy_text(hidden: bool) -> str:
+    if hidden:
+        return (
+            "Your numbers are **private**: others don't see you in digests or leaderboards, "
+            "and can't look you up with `/net` or `/history`. You are still counted, "
+            "anonymously, in your servers' totals, and your own commands work as before. "
+            "`/privacy hidden:false` shows them again."
+        )
+    return (
+        "Your numbers are **visible** to the members of servers where you log: in the digest, "
+        "on the leaderboard, and with `/net member` or `/history member`. "
+        "`/privacy hidden:true` keeps them private."
+    )
+
+
+class Privacy(commands.Cog):
+    def __init__(self, bot: NetGainBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="privacy", description="Keep your numbers private, or show them")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.describe(hidden="true: leave you out of digests, leaderboards and lookups")
+    async def privacy(
+        self,
+        interaction: discord.Interaction[NetGainBot],
+        hidden: Transform[bool, HIDDEN] | None = None,
+    ) -> None:
+        before = await self.bot.storage.member_settings(interaction.user.id)
+        if hidden is None or hidden == before.hidden:
+            await reply_ephemeral(interaction, privacy_text(before.hidden))
+            return
+        after = dataclasses.replace(before, hidden=hidden)
+        await self.bot.storage.save_member_settings(
+            after, now=self.bot.now(), on_slow=defer_when_slow(interaction, ephemeral=True)
+        )
+        await reply_ephemeral(interaction, f"Saved. {privacy_text(hidden)}")
+
+
 async def setup(bot: NetGainBot) -> None:
     await bot.add_cog(Me(bot))
+    await bot.add_cog(Privacy(bot))

@@ -77,3 +77,4 @@ class MemberSettings:
     reminder_time: time | None = None
     mentions: bool = False
     posts_per_week: int = DEFAULT_POSTS_PER_WEEK
+    hidden: bool = False  # keeps their numbers private from others (/privacy)

@@ -53,7 +53,7 @@ class SQLiteDigests:
                 db,
                 """
                 SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions,
-                       g.first_logged_at
+                       g.first_logged_at, m.hidden
                 FROM member_guilds g JOIN members m ON m.user_id = g.user_id
                 WHERE g.guild_id = ?
                 """,
@@ -88,8 +88,9 @@ class SQLiteDigests:
                     zone(own_tz) if own_tz else tz,
                     bool(mentions),
                     maybe_instant(since),
+                    hidden=bool(hidden),
                 )
-                for user_id, name, own_tz, mentions, since in members
+                for user_id, name, own_tz, mentions, since, hidden in members
             ],
             readings=readings(found),
             posts=posts,

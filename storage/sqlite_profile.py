@@ -27,7 +27,7 @@ def profile(
         f"""
         SELECT m.default_platform, COALESCE(m.timezone, s.timezone),
                g.user_id IS NOT NULL, g.display_name, {last_platform}, m.posts_per_week,
-               s.timezone
+               s.timezone, m.hidden
         FROM (SELECT :user AS user_id) q
         LEFT JOIN members m ON m.user_id = q.user_id
         LEFT JOIN member_guilds g ON g.guild_id = :guild AND g.user_id = q.user_id
@@ -35,7 +35,7 @@ def profile(
         """,
         {"user": user_id, "guild": guild_id},
     ).fetchone()
-    default_platform, timezone, logged_here, display_name, last, target, server_tz = row
+    default_platform, timezone, logged_here, display_name, last, target, server_tz, hidden = row
     return MemberProfile(
         user_id=user_id,
         default_platform=Platform(default_platform or DEFAULT_PLATFORM),
@@ -46,6 +46,7 @@ def profile(
         display_name=display_name,
         posts_per_week=target or DEFAULT_POSTS_PER_WEEK,
         server_timezone=zone(server_tz),
+        hidden=bool(hidden),
     )
 
 

@@ -148,12 +148,12 @@ class SQLiteSettings:
             rows = await fetch_all(
                 db,
                 "SELECT timezone, default_platform, reminders, reminder_time, mentions,"
-                " posts_per_week FROM members WHERE user_id = ?",
+                " posts_per_week, hidden FROM members WHERE user_id = ?",
                 (user_id,),
             )
         if not rows:
             return MemberSettings(user_id)
-        tz, platform, reminders, at, mentions, target = rows[0]
+        tz, platform, reminders, at, mentions, target, hidden = rows[0]
         return MemberSettings(
             user_id=user_id,
             timezone=zone(tz) if tz else None,
@@ -162,6 +162,7 @@ class SQLiteSettings:
             reminder_time=clock_time(at),
             mentions=bool(mentions),
             posts_per_week=target,
+            hidden=bool(hidden),
         )
 
     async def save_member_settings(
@@ -170,13 +171,13 @@ class SQLiteSettings:
         await self._write_one(
             """
             INSERT INTO members (user_id, default_platform, timezone, reminders,
-                                 reminder_time, mentions, posts_per_week, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                                 reminder_time, mentions, posts_per_week, hidden, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (user_id) DO UPDATE SET
                 default_platform = excluded.default_platform,
                 timezone = excluded.timezone, reminders = excluded.reminders,
                 reminder_time = excluded.reminder_time, mentions = excluded.mentions,
-                posts_per_week = excluded.posts_per_week
+                posts_per_week = excluded.posts_per_week, hidden = excluded.hidden
             """,
             (
                 settings.user_id,
@@ -186,6 +187,7 @@ class SQLiteSettings:
                 settings.reminder_time.strftime("%H:%M") if settings.reminder_time else None,
                 int(settings.mentions),
                 settings.posts_per_week,
+                int(settings.hidden),
                 ts(now),
             ),
             on_slow,

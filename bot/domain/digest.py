@@ -46,8 +46,10 @@ class DigestMember:
     allows_mentions: bool = False
     # When they first logged in this server: a week that ended before it is not theirs.
     since: datetime | None = None
-    # They logged in this server: what `bot.domain.visibility.may_see` asks.
+    # They logged in this server, and keep their numbers private: what
+    # `bot.domain.visibility.may_see` asks.
     logged_here: bool = True
+    hidden: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,8 +177,10 @@ def build_report(
     those are ignored.
     """
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
-    shown = visible(members, None)
-    seen = {member.user_id for member in shown}
+    # Private members are counted in the totals, anonymously; only the others are shown.
+    counted = [member for member in members if member.logged_here]
+    seen = {member.user_id for member in counted}
+    shown_ids = {member.user_id for member in visible(counted, None)}
     for reading in readings:
         if reading.taken_at < end and reading.user_id in seen:
             by_key[(reading.user_id, reading.platform)].append(reading)
@@ -197,7 +201,7 @@ def build_report(
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
-    for member in shown:
+    for member in counted:
         mine = [by_key.get((member.user_id, platform), []) for platform in Platform]
         streak = logging_streak(
             (r.taken_at for found in mine for r in found),
@@ -229,7 +233,7 @@ def build_report(
         if weeks or member.since is None or member.since < end:
             present.append(member)
     rows.sort(key=_sort_key)
-    changes = [row.change for row in rows if row.change is not None]
+    changes = [row.change for row in rows if row.change is not None]  # everyone's, anonymous
     community = (
         Growth(start=sum(c.growth.start for c in changes), end=sum(c.growth.end for c in changes))
         if changes
@@ -237,7 +241,8 @@ def build_report(
     )
     logged_ids = {member.user_id for member in logged}
     not_logged = sorted(
-        (m for m in present if m.user_id not in logged_ids), key=lambda m: m.name.lower()
+        (m for m in present if m.user_id not in logged_ids and m.user_id in shown_ids),
+        key=lambda m: m.name.lower(),
     )
     last_logged: dict[int, datetime] = {}
     for (user_id, _), found in by_key.items():
@@ -269,7 +274,7 @@ def build_report(
         timezone=timezone,
         start=start,
         end=end,
-        rows=rows,
+        rows=[row for row in rows if row.member.user_id in shown_ids],
         community=community,
         members=len(present),
         logged=logged,

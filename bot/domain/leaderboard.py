@@ -53,6 +53,7 @@ class Board:
     platform: Platform | None
     ranked: list[Entry]  # best first; ties share a rank, then by name
     unranked: list[DigestMember]  # too little data for this measure, by name
+    caller_private: bool = False  # the caller keeps their numbers private: not on it
 
     def shown(self, caller_id: int, rows: int = ROWS) -> tuple[list[Entry], Entry | None]:
         """The first `rows` entries, and the caller's own entry when it is not among them."""
@@ -127,7 +128,9 @@ def build_board(
             their_posts[post.user_id].append(post)
     values: list[Ranked] = []
     unranked: list[DigestMember] = []
-    for member in visible(members, viewer_id):
+    # The board is posted for everyone to read: a private member is left out even of their
+    # own request for it.
+    for member in visible(members, None):
         value: float | None = None
         growth = None
         if measure in (Measure.GROWTH_PCT, Measure.GROWTH):
@@ -151,4 +154,5 @@ def build_board(
         platform=platform,
         ranked=ranked(values),
         unranked=sorted(unranked, key=lambda m: (m.name.lower(), m.user_id)),
+        caller_private=any(m.user_id == viewer_id and m.hidden for m in members),
     )

@@ -171,6 +171,7 @@ class MemberProfile:
     display_name: str | None = None  # as last stored for this server
     posts_per_week: int = DEFAULT_POSTS_PER_WEEK  # their posting target
     server_timezone: ZoneInfo = UTC_ZONE  # the server's own zone (its digest's weeks)
+    hidden: bool = False  # keeps their numbers private from others (/privacy)
 
     def platform_to_show(self, requested: Platform | None) -> Platform:
         """The platform a read command shows when the member did not name one.

@@ -75,7 +75,11 @@ def board(found: Leaderboard, caller_id: int) -> discord.Embed:
         lines += ["…", row(mine, measure, caller_id)]
     ranked_ids = {entry.member.user_id for entry in found.board.ranked}
     unranked_ids = {member.user_id for member in found.board.unranked}
-    if caller_id in unranked_ids:
+    if found.board.caller_private:
+        lines.append(
+            "You keep your numbers private, so you are not on it (`/privacy hidden:false` to join)."
+        )
+    elif caller_id in unranked_ids:
         lines.append(f"You: not ranked yet ({WHY_UNRANKED[measure]}).")
     elif caller_id not in ranked_ids:
         lines.append("You are not on it yet: `/log` here to join.")

@@ -173,7 +173,10 @@ class Tracking(commands.Cog):
             viewer_id=interaction.user.id,
             member_id=target.id,
             logged_here=found.profile.logged_here,
+            hidden=found.profile.hidden,
         ):
+            if found.profile.hidden and found.profile.logged_here:
+                raise UserError(f"{target.mention} keeps their numbers private.")
             raise UserError(
                 f"{target.mention} has no readings in this server yet: "
                 "they appear once they use `/log` here."

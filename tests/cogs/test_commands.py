@@ -36,6 +36,7 @@ PRODUCT_OPTIONS = {
         "mentions",
         "posts_per_week",
     ],
+    "privacy": ["hidden"],
     "setup": ["digest", "reminders"],
     "digest": ["preview", "send"],
     "help": [],

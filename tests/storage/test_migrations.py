@@ -66,6 +66,7 @@ SEEDS: dict[int, list[str]] = {
         " 99, 1795000300)",
     ],
     8: ["UPDATE guild_settings SET dms = 0 WHERE guild_id = 99"],
+    9: ["UPDATE members SET hidden = 1 WHERE user_id = 7"],
 }
 
 
@@ -123,6 +124,7 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
     if version >= 1:
         # Members from before posting targets existed get the default of 3.
         assert history.profile.posts_per_week == (5 if version >= 4 else 3)
+        assert history.profile.hidden is (version >= 9)  # visible unless they chose otherwise
     if version >= 4:
         [post] = history.posts
         assert (post.counts.views, post.followers_then) == (1000, 1200)

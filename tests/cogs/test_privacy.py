@@ -1,0 +1,70 @@
+"""/privacy: a private member is left out of lookups by others, the leaderboard and the digest,
+still counted anonymously in the totals, and sees their own numbers as before."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from simcord import Env
+
+from bot.sandbox.clock import SimulatedTime
+from tests.conftest import World
+from tests.scheduled.support import Server
+from tests.support.db import query
+from tests.support.simulated import take_user_errors
+
+DAY = 86_400
+
+
+async def test_a_private_member_cannot_be_looked_up_but_sees_their_own(world: World) -> None:
+    await world.bob.slash(world.channel, "log", followers=500, following=50)
+    done = await world.bob.slash(world.channel, "privacy", hidden="true")
+    assert done.ephemeral and "Your numbers are **private**" in done.response.content
+    assert query(world.db_path, "SELECT hidden FROM members") == [(1,)]
+
+    looked_up = await world.alice.slash(world.channel, "net", member=world.bob)
+    assert looked_up.ephemeral
+    assert "keeps their numbers private" in looked_up.response.content
+    history = await world.alice.slash(world.channel, "history", member=world.bob)
+    assert "keeps their numbers private" in history.response.content
+    assert len(take_user_errors(world.env)) == 2
+    own = await world.bob.slash(world.channel, "net")
+    assert own.response.embeds[0].fields[0].value.startswith("**450**")
+
+    await world.bob.slash(world.channel, "privacy", hidden="false")  # reversible
+    shown = await world.alice.slash(world.channel, "net", member=world.bob)
+    assert not shown.ephemeral
+
+
+async def test_the_leaderboard_leaves_a_private_member_out(world: World) -> None:
+    for member in (world.alice, world.bob):
+        await member.slash(world.channel, "log", followers=100, following=1)
+    await world.env.advance_time(DAY)
+    for member, followers in ((world.alice, 110), (world.bob, 200)):
+        await member.slash(world.channel, "log", followers=followers, following=1)
+    await world.bob.slash(world.channel, "privacy", hidden="true")
+    seen = (await world.alice.slash(world.channel, "leaderboard")).response.embeds[0]
+    assert "bob" not in seen.description
+    assert seen.description.splitlines()[0].startswith("**1.** alice")
+    own = (await world.bob.slash(world.channel, "leaderboard")).response.embeds[0]
+    assert "bob ·" not in own.description  # not even in his own, public, request
+    assert "You keep your numbers private" in own.description
+
+
+async def test_the_digest_counts_a_private_member_but_never_names_them(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=1_000, following=10)
+    await server.bob.slash(server.general, "log", followers=1_000, following=10)
+    await server.bob.slash(server.general, "privacy", hidden="true")
+    await clock.advance(timedelta(days=1))
+    await server.alice.slash(server.general, "log", followers=1_100, following=10)
+    await server.bob.slash(server.general, "log", followers=1_300, following=10)
+    await clock.advance(timedelta(days=5))
+    text = server.text()
+    assert "Creators-bob" not in text
+    assert "**Community net growth:** +400 followers (+20.0%)" in text  # his +300 counted
+    assert "**Members who logged:** 2 of 2" in text
+    assert "Creators-alice" in text
