@@ -67,6 +67,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Keep your numbers out of digests, leaderboards and lookups by others.",
         "/privacy hidden:true",
     ),
+    ("forget", "Delete your data (everything, or only this server), after confirming.", "/forget"),
     (
         "setup",
         "Admins: where and when the weekly digest posts, and reminders.",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import discord
@@ -20,12 +20,16 @@ from discord import app_commands
 from discord.app_commands import Transform
 from discord.ext import commands
 
+from bot import format as fmt
 from bot.domain.errors import UserError
 from bot.domain.models import MAX_POSTS_PER_WEEK, Platform
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
 from bot.errors import defer_when_slow, reply_ephemeral
+from bot.views import OwnedView
 from cogs.options import ON_OFF, TIMEZONE, Choices, ClockTimeOption, Whole
+from cogs.tracking.cog import update
 from cogs.tracking.options import PLATFORM
+from storage.ports import Footprint
 from storage.schedules import MemberSettings
 
 if TYPE_CHECKING:
@@ -193,6 +197,85 @@ class Privacy(commands.Cog):
             after, now=self.bot.now(), on_slow=defer_when_slow(interaction, ephemeral=True)
         )
         await reply_ephemeral(interaction, f"Saved. {privacy_text(hidden)}")
+
+    @app_commands.command(name="forget", description="Delete your data, after a confirmation")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    async def forget(self, interaction: discord.Interaction[NetGainBot]) -> None:
+        found = await self.bot.storage.footprint(interaction.user.id, interaction.guild_id)
+        if found.empty:
+            await reply_ephemeral(interaction, "NetGain keeps nothing about you.")
+            return
+        lines = [
+            f"**Forget everything** deletes all NetGain keeps about you: "
+            f"{footprint_text(found)}. It can't be undone."
+        ]
+        if interaction.guild_id is not None and found.here:
+            lines.append(
+                "**Only this server** takes you out of this server's digest and leaderboard "
+                "and stops others here looking you up; your readings stay yours."
+            )
+        view = ForgetView(interaction.user, self.bot, interaction.guild_id, found.here)
+        await interaction.response.send_message("\n".join(lines), view=view, ephemeral=True)
+
+
+def footprint_text(found: Footprint) -> str:
+    parts = [
+        fmt.plural(found.readings, "reading"),
+        fmt.plural(found.posts, "post"),
+        fmt.plural(found.goals, "goal"),
+        "your settings",
+        f"your presence in {fmt.plural(found.servers, 'server')}",
+        "the record of reminders sent to you",
+    ]
+    return ", ".join(parts)
+
+
+class ForgetView(OwnedView):
+    """Forget everything, or only this server; Cancel or no answer changes nothing."""
+
+    def __init__(
+        self, owner: discord.abc.User, bot: NetGainBot, guild_id: int | None, here: bool
+    ) -> None:
+        super().__init__(owner, timeout=180)
+        self.bot = bot
+        self.guild_id = guild_id
+        if not here:
+            self.remove_item(self.only_here)
+
+    async def _forget(self, interaction: discord.Interaction[Any], guild_id: int | None) -> None:
+        self.stop()
+        removed = await self.bot.storage.forget(
+            interaction.user.id, guild_id, on_slow=defer_when_slow(interaction, thinking=False)
+        )
+        if guild_id is None:
+            text = f"Done: NetGain no longer keeps anything about you ({footprint_text(removed)})."
+        else:
+            text = (
+                "Done: you are no longer in this server's digest or leaderboard, and others "
+                "here can't look you up. Your readings are still yours; `/log` here to come back."
+            )
+        await update(interaction, content=text, embed=None, view=None)
+
+    @discord.ui.button(label="Forget everything", style=discord.ButtonStyle.danger)
+    async def everything(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[ForgetView]
+    ) -> None:
+        await self._forget(interaction, None)
+
+    @discord.ui.button(label="Only this server", style=discord.ButtonStyle.primary)
+    async def only_here(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[ForgetView]
+    ) -> None:
+        await self._forget(interaction, self.guild_id)
+
+    @discord.ui.button(label="Cancel", style=discord.ButtonStyle.secondary)
+    async def cancel(
+        self, interaction: discord.Interaction[Any], button: discord.ui.Button[ForgetView]
+    ) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled: nothing was deleted.", embed=None, view=None
+        )
 
 
 async def setup(bot: NetGainBot) -> None:

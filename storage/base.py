@@ -12,6 +12,7 @@ from typing import Generic, TypeVar
 from storage.ports import (
     ClaimsPort,
     DigestsPort,
+    ForgetPort,
     GoalsPort,
     MembersPort,
     PostsPort,
@@ -28,6 +29,7 @@ class Storage(
     ReadingsPort,
     PostsPort,
     GoalsPort,
+    ForgetPort,
     MembersPort,
     SettingsPort,
     DigestsPort,

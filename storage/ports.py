@@ -291,6 +291,38 @@ class MembersPort(Protocol):
         ...
 
 
+# ---- a member's own data ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Footprint:
+    """What NetGain keeps about one member."""
+
+    readings: int
+    posts: int
+    goals: int
+    servers: int  # servers they logged in
+    here: bool  # they logged in the server asked about
+    settings: bool = False  # they have settings of their own (a members row)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.readings or self.posts or self.goals or self.servers or self.settings)
+
+
+class ForgetPort(Protocol):
+    async def footprint(self, user_id: int, guild_id: int | None) -> Footprint:
+        """What NetGain keeps about the member (a read)."""
+        ...
+
+    async def forget(
+        self, user_id: int, guild_id: int | None, *, on_slow: OnSlow | None = None
+    ) -> Footprint:
+        """Delete every row about the member (`guild_id` None), or only their presence in
+        that server: one transaction, committed when this returns; what there was."""
+        ...
+
+
 # ---- what runs on a schedule: server and member settings, digests, reminders ---------------
 
 

@@ -34,6 +34,7 @@ import aiosqlite
 
 from bot.domain.goals import Goal
 from bot.domain.models import Platform, PostDraft, Reading, ReadingDraft
+from storage import sqlite_forget as forget_sql
 from storage import sqlite_goals as goals_sql
 from storage import sqlite_posts as posts_sql
 from storage import sqlite_readings as sql
@@ -41,6 +42,7 @@ from storage.base import Storage
 from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
 from storage.ports import (
+    Footprint,
     GoalRules,
     GoalSet,
     LogRules,
@@ -226,6 +228,18 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
     ) -> list[Goal]:
         return await self._writes.write(
             lambda conn: goals_sql.clear_goals(conn, user_id, platform), on_slow
+        )
+
+    async def footprint(self, user_id: int, guild_id: int | None) -> Footprint:
+        return await run_in_thread(
+            self._reader, lambda conn: forget_sql.footprint(conn, user_id, guild_id)
+        )
+
+    async def forget(
+        self, user_id: int, guild_id: int | None, *, on_slow: OnSlow | None = None
+    ) -> Footprint:
+        return await self._writes.write(
+            lambda conn: forget_sql.forget(conn, user_id, guild_id), on_slow
         )
 
     async def goals(self, user_id: int) -> list[Goal]:

@@ -37,6 +37,7 @@ PRODUCT_OPTIONS = {
         "posts_per_week",
     ],
     "privacy": ["hidden"],
+    "forget": [],
     "setup": ["digest", "reminders"],
     "digest": ["preview", "send"],
     "help": [],

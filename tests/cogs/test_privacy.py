@@ -68,3 +68,30 @@ async def test_the_digest_counts_a_private_member_but_never_names_them(
     assert "**Community net growth:** +400 followers (+20.0%)" in text  # his +300 counted
     assert "**Members who logged:** 2 of 2" in text
     assert "Creators-alice" in text
+
+
+async def test_forget_says_what_goes_and_deletes_it_only_when_pressed(world: World) -> None:
+    await world.alice.slash(world.channel, "log", followers=1_000, following=100)
+    await world.alice.slash(world.channel, "goal", followers=2_000)
+    asked = await world.alice.slash(world.channel, "forget")
+    assert asked.ephemeral
+    assert "1 reading, 0 posts, 1 goal, your settings" in asked.response.content
+    assert "**Only this server**" in asked.response.content
+    assert query(world.db_path, "SELECT count(*) FROM readings") == [(1,)]
+    done = await world.alice.click(asked.response.message, label="Forget everything")
+    assert "NetGain no longer keeps anything about you" in done.response.content
+    for table in ("readings", "goals", "members", "member_guilds"):
+        assert query(world.db_path, f"SELECT count(*) FROM {table}") == [(0,)]
+    nothing = await world.alice.slash(world.channel, "forget")
+    assert nothing.response.content == "NetGain keeps nothing about you."
+
+
+async def test_forget_only_this_server(world: World) -> None:
+    await world.alice.slash(world.channel, "log", followers=1_000, following=100)
+    asked = await world.alice.slash(world.channel, "forget")
+    await world.alice.click(asked.response.message, label="Only this server")
+    assert query(world.db_path, "SELECT count(*) FROM readings") == [(1,)]
+    assert query(world.db_path, "SELECT count(*) FROM member_guilds") == [(0,)]
+    looked_up = await world.bob.slash(world.channel, "net", member=world.alice)
+    assert "has no readings in this server yet" in looked_up.response.content
+    take_user_errors(world.env)

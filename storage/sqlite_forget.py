@@ -1,0 +1,52 @@
+"""SQLite for `/forget`: what NetGain keeps about a member, and removing it.
+
+Every table that holds a member's user id is named here. `tests/storage/test_forget.py` walks
+every table and column of the schema after a member is forgotten, so a new table that holds
+user ids fails that test until it is added here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from storage.ports import Footprint
+
+# Everything about a member, everywhere: (table, the column holding their user id).
+_EVERYTHING = (
+    ("readings", "user_id"),
+    ("posts", "user_id"),
+    ("goals", "user_id"),
+    ("member_guilds", "user_id"),
+    ("reminders_sent", "user_id"),
+    ("members", "user_id"),
+)
+
+
+def footprint(conn: sqlite3.Connection, user_id: int, guild_id: int | None) -> Footprint:
+    """What NetGain keeps about the member, and whether they logged in `guild_id`."""
+    (readings, posts, goals, servers, here, settings) = conn.execute(
+        """
+        SELECT (SELECT count(*) FROM readings WHERE user_id = :user),
+               (SELECT count(*) FROM posts WHERE user_id = :user),
+               (SELECT count(*) FROM goals WHERE user_id = :user),
+               (SELECT count(*) FROM member_guilds WHERE user_id = :user),
+               EXISTS (SELECT 1 FROM member_guilds WHERE user_id = :user AND guild_id = :guild),
+               EXISTS (SELECT 1 FROM members WHERE user_id = :user)
+        """,
+        {"user": user_id, "guild": guild_id},
+    ).fetchone()
+    return Footprint(readings, posts, goals, servers, bool(here), bool(settings))
+
+
+def forget(conn: sqlite3.Connection, user_id: int, guild_id: int | None) -> Footprint:
+    """Remove every row about the member (`guild_id` None), or only their presence in one
+    server; what there was. Runs inside the writer's transaction: all or nothing."""
+    found = footprint(conn, user_id, guild_id)
+    if guild_id is not None:
+        conn.execute(
+            "DELETE FROM member_guilds WHERE user_id = ? AND guild_id = ?", (user_id, guild_id)
+        )
+        return found
+    for table, column in _EVERYTHING:
+        conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
+    return found
