@@ -67,6 +67,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "Keep your numbers out of digests, leaderboards and lookups by others.",
         "/privacy hidden:true",
     ),
+    ("export", "Your own data as a CSV file, only for you.", "/export"),
     ("forget", "Delete your data (everything, or only this server), after confirming.", "/forget"),
     (
         "setup",

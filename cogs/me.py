@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
 import discord
@@ -25,6 +26,7 @@ from bot.domain.errors import UserError
 from bot.domain.models import MAX_POSTS_PER_WEEK, Platform
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
 from bot.errors import defer_when_slow, reply_ephemeral
+from bot.usecases import export as exporting
 from bot.views import OwnedView
 from cogs.options import ON_OFF, TIMEZONE, Choices, ClockTimeOption, Whole
 from cogs.tracking.cog import update
@@ -197,6 +199,21 @@ class Privacy(commands.Cog):
             after, now=self.bot.now(), on_slow=defer_when_slow(interaction, ephemeral=True)
         )
         await reply_ephemeral(interaction, f"Saved. {privacy_text(hidden)}")
+
+    @app_commands.command(name="export", description="Your own data as a CSV file, only for you")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    async def export(self, interaction: discord.Interaction[NetGainBot]) -> None:
+        # Reading and writing a long history takes a moment: say so first.
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        done = await exporting.export(self.bot.storage, interaction.user.id)
+        with done.file:
+            what = "zipped, as it is large" if done.zipped else "UTF-8 CSV"
+            await interaction.followup.send(
+                f"Your NetGain data: {fmt.plural(done.rows, 'row')} ({what}; times in UTC). "
+                "It opens in any spreadsheet.",
+                file=discord.File(cast(io.BufferedIOBase, done.file), filename=done.filename),
+                ephemeral=True,
+            )
 
     @app_commands.command(name="forget", description="Delete your data, after a confirmation")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

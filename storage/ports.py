@@ -310,7 +310,20 @@ class Footprint:
         return not (self.readings or self.posts or self.goals or self.servers or self.settings)
 
 
+@dataclass(frozen=True, slots=True)
+class MemberData:
+    """Everything a member logged, for `/export`."""
+
+    readings: list[Reading]
+    posts: list[Post]
+    goals: list[Goal]
+
+
 class ForgetPort(Protocol):
+    async def member_data(self, user_id: int) -> MemberData:
+        """Everything the member logged, oldest first per platform (one read snapshot)."""
+        ...
+
     async def footprint(self, user_id: int, guild_id: int | None) -> Footprint:
         """What NetGain keeps about the member (a read)."""
         ...

@@ -46,6 +46,7 @@ from storage.ports import (
     GoalRules,
     GoalSet,
     LogRules,
+    MemberData,
     MemberReadings,
     OnSlow,
     PostRules,
@@ -229,6 +230,9 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
         return await self._writes.write(
             lambda conn: goals_sql.clear_goals(conn, user_id, platform), on_slow
         )
+
+    async def member_data(self, user_id: int) -> MemberData:
+        return await run_in_thread(self._reader, lambda conn: forget_sql.member_data(conn, user_id))
 
     async def footprint(self, user_id: int, guild_id: int | None) -> Footprint:
         return await run_in_thread(

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from storage.ports import Footprint
+from storage.ports import Footprint, MemberData
+from storage.sqlite_goals import member_goals
+from storage.sqlite_posts import POST_COLUMNS, post
+from storage.sqlite_rows import READING_COLUMNS
+from storage.sqlite_rows import readings as readings_of
 
 # Everything about a member, everywhere: (table, the column holding their user id).
 _EVERYTHING = (
@@ -50,3 +54,28 @@ def forget(conn: sqlite3.Connection, user_id: int, guild_id: int | None) -> Foot
     for table, column in _EVERYTHING:
         conn.execute(f"DELETE FROM {table} WHERE {column} = ?", (user_id,))
     return found
+
+
+def member_data(conn: sqlite3.Connection, user_id: int) -> MemberData:
+    """Everything of the member's for `/export`, oldest first, in one read snapshot."""
+    conn.execute("BEGIN")
+    try:
+        readings = readings_of(
+            conn.execute(
+                f"SELECT {READING_COLUMNS} FROM readings WHERE user_id = ?"
+                " ORDER BY platform, taken_at, id",
+                (user_id,),
+            ).fetchall()
+        )
+        posts = [
+            post(row)
+            for row in conn.execute(
+                f"SELECT {POST_COLUMNS} FROM posts p WHERE p.user_id = ?"
+                " ORDER BY p.platform, p.posted_at, p.id",
+                (user_id,),
+            )
+        ]
+        goals = member_goals(conn, user_id)
+    finally:
+        conn.execute("COMMIT")
+    return MemberData(readings=readings, posts=posts, goals=goals)

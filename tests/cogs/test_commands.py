@@ -38,6 +38,7 @@ PRODUCT_OPTIONS = {
     ],
     "privacy": ["hidden"],
     "forget": [],
+    "export": [],
     "setup": ["digest", "reminders"],
     "digest": ["preview", "send"],
     "help": [],

@@ -3,7 +3,10 @@ still counted anonymously in the totals, and sees their own numbers as before.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import csv
+import io
+import zipfile
+from datetime import UTC, datetime, timedelta
 
 from simcord import Env
 
@@ -95,3 +98,50 @@ async def test_forget_only_this_server(world: World) -> None:
     looked_up = await world.bob.slash(world.channel, "net", member=world.alice)
     assert "has no readings in this server yet" in looked_up.response.content
     take_user_errors(world.env)
+
+
+async def test_export_is_a_private_csv_of_everything_of_yours(world: World) -> None:
+    await world.alice.slash(
+        world.channel, "log", followers=1_000, following=100, note="café, «launch»"
+    )
+    await world.alice.slash(world.channel, "post", views=500, likes=40, comments=3, shares=1)
+    await world.alice.slash(world.channel, "goal", followers=2_000)
+    await world.bob.slash(world.channel, "log", followers=7, following=7)
+    result = await world.alice.slash(world.channel, "export")
+    assert result.ephemeral
+    [attachment] = result.response.attachments
+    assert attachment.filename.endswith(".csv")
+    data = await attachment.read()
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8, marked so spreadsheets read it so
+    table = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    kinds = [row["kind"] for row in table]
+    assert kinds[:3] == ["reading", "post", "goal"] and kinds.count("setting") == 7
+    reading = table[0]
+    assert (reading["followers"], reading["following"], reading["note"]) == (
+        "1000",
+        "100",
+        "café, «launch»",
+    )
+    assert reading["time_utc"] == "2026-01-01T00:00:00Z"
+    assert all(row["source"] for row in table)
+    assert "7" not in {row["followers"] for row in table}  # nobody else's readings
+
+
+def test_a_large_export_is_zipped_under_the_limit() -> None:
+    from bot.domain.models import Platform, Reading, Source
+    from bot.usecases.export import write
+    from storage.ports import MemberData
+    from storage.schedules import MemberSettings
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    readings = [
+        Reading(i, 1, Platform.TIKTOK, moment, i, i, Source.SELF_REPORTED, note="n" * 150)
+        for i in range(5_000)
+    ]
+    done = write(MemberData(readings, [], []), MemberSettings(1), limit=200_000)
+    with done.file:
+        assert done.zipped and done.filename.endswith(".csv.zip") and done.rows == 5_007
+        with zipfile.ZipFile(done.file) as archive:
+            [name] = archive.namelist()
+            assert len(archive.read(name)) > 200_000
+        assert done.file.seek(0, 2) < 200_000
