@@ -328,6 +328,10 @@ class ForgetPort(Protocol):
         """What NetGain keeps about the member (a read)."""
         ...
 
+    async def forget_guild(self, guild_id: int) -> None:
+        """Drop a server's settings and unfinished digest claims (NetGain was removed)."""
+        ...
+
     async def forget(
         self, user_id: int, guild_id: int | None, *, on_slow: OnSlow | None = None
     ) -> Footprint:

@@ -234,6 +234,9 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
     async def member_data(self, user_id: int) -> MemberData:
         return await run_in_thread(self._reader, lambda conn: forget_sql.member_data(conn, user_id))
 
+    async def forget_guild(self, guild_id: int) -> None:
+        await self._writes.write(lambda conn: forget_sql.forget_guild(conn, guild_id), None)
+
     async def footprint(self, user_id: int, guild_id: int | None) -> Footprint:
         return await run_in_thread(
             self._reader, lambda conn: forget_sql.footprint(conn, user_id, guild_id)

@@ -103,6 +103,13 @@ class Digest(commands.Cog):
         return (await storage.digest_claims(self.bot.now())).next_end
 
     @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """NetGain was removed from a server: its settings, unfinished claims and jobs go."""
+        await self.bot.storage.forget_guild(guild.id)
+        log.info("Removed from guild %s: its settings and pending digest are dropped", guild.id)
+        self.bot.dispatch("netgain_guild_settings_changed", GuildSettings(guild.id))
+
+    @commands.Cog.listener()
     async def on_netgain_guild_settings_changed(self, settings: GuildSettings) -> None:
         # Only the job changes: a new day or time never posts a digest for an earlier week
         # (`/setup digest` moves `digest_from` to now when the schedule changes).

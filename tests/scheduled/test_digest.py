@@ -226,11 +226,12 @@ async def test_a_failing_server_does_not_stop_the_others(
     assert states == {
         gone.guild.id: "failed",
         refused.guild.id: "failed",
-        kicked.guild.id: "failed",
         fine.guild.id: "posted",
     }
-    reasons = dict(query(db_path, "SELECT guild_id, reason FROM digest_runs"))
-    assert reasons[kicked.guild.id] == "NetGain is no longer in this server"
+    # The kicked server's settings went with it: no digest is tried there at all.
+    assert query(
+        db_path, "SELECT count(*) FROM guild_settings WHERE guild_id = ?", (kicked.guild.id,)
+    ) == [(0,)]
 
     await clock.advance(2 * DAY)  # no retry storm: one attempt, then failed
     attempts = posts_to(simcord_env, refused.digest.id)
@@ -358,3 +359,21 @@ async def test_a_member_who_stopped_logging_is_named_but_no_longer_pinged(
     last = posts_to(simcord_env, server.digest.id)[-1].json
     assert f"<@{server.bob.id}>" not in (last.get("content") or "")
     assert "Creators-bob" in server.text()  # still listed, as plain text
+
+
+async def test_a_server_that_removes_netgain_loses_its_settings_and_job_not_its_members(
+    simcord_env: Env, clock: SimulatedTime, db_path: Path
+) -> None:
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=10, following=1)
+    bot = simcord_env.bot
+    job = bot.jobs.digest_id(server.guild.id)
+    assert bot.scheduler.get_job(job) is not None
+    simcord_env.backend.remove_guild(server.guild.id)
+    await simcord_env.settle()
+    assert bot.scheduler.get_job(job) is None
+    assert query(db_path, "SELECT count(*) FROM guild_settings") == [(0,)]
+    assert query(db_path, "SELECT count(*) FROM readings") == [(1,)]  # still hers
+    await clock.advance(14 * DAY)  # no digest is attempted, so none is marked failed
+    assert query(db_path, "SELECT count(*) FROM digest_runs") == [(0,)]
