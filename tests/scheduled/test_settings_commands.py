@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import discord
+import pytest
 from simcord import Env
 
 from bot.sandbox.clock import SimulatedTime
@@ -215,3 +216,31 @@ async def test_a_reminder_time_asks_for_the_time_zone_first(
     reply = await server.alice.slash(server.general, "me", reminder_time="07:15")
     assert "on, at **07:15** your time" in reply.response.content
     assert await simcord_env.bot.storage.reminder_times() == {("Asia/Tokyo", "07:15")}
+
+
+@pytest.mark.parametrize(
+    ("command", "options"),
+    [
+        ("setup digest", {"off": True}),
+        ("setup reminders", {"dms": "off"}),
+        ("digest preview", {}),
+        ("digest send", {}),
+    ],
+)
+async def test_every_configuration_command_checks_manage_server_inside_the_bot(
+    simcord_env: Env, db_path: Path, command: str, options: dict[str, object]
+) -> None:
+    """A server admin may show any command to anyone (Discord's default permission is only a
+    default); the bot still refuses, and changes nothing."""
+    server = Server(simcord_env)
+    await server.setup_digest()
+    before = query(db_path, "SELECT * FROM guild_settings")
+    name = command.split()[0]
+    [group] = [c for c in await simcord_env.bot.tree.fetch_commands() if c.name == name]
+    server.guild.set_command_permissions(group, {server.alice: True})
+    reply = await server.alice.slash(server.general, command, **options)
+    assert reply.ephemeral
+    assert reply.response.content == "You need the Manage Server permission for this."
+    assert query(db_path, "SELECT * FROM guild_settings") == before
+    assert server.digests() == []
+    take_user_errors(simcord_env)
