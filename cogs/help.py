@@ -68,6 +68,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
         "/privacy hidden:true",
     ),
     ("export", "Your own data as a CSV file, only for you.", "/export"),
+    ("import", "Bring a history in from a CSV, after seeing what it adds.", "/import file:…"),
     ("forget", "Delete your data (everything, or only this server), after confirming.", "/forget"),
     (
         "setup",

@@ -9,6 +9,7 @@ server's zone, and reminders 18:00 there), so `/me reminders:off` always works.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import io
@@ -27,9 +28,10 @@ from bot.domain.models import MAX_POSTS_PER_WEEK, Platform
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
 from bot.errors import defer_when_slow, reply_ephemeral
 from bot.usecases import export as exporting
-from bot.views import OwnedView
+from bot.usecases import importing
+from bot.views import ConfirmView, OwnedView
 from cogs.options import ON_OFF, TIMEZONE, Choices, ClockTimeOption, Whole
-from cogs.tracking.cog import update
+from cogs.tracking.cog import answer, update
 from cogs.tracking.options import PLATFORM
 from storage.ports import Footprint
 from storage.schedules import MemberSettings
@@ -214,6 +216,69 @@ class Privacy(commands.Cog):
                 file=discord.File(cast(io.BufferedIOBase, done.file), filename=done.filename),
                 ephemeral=True,
             )
+
+    @app_commands.command(name="import", description="Bring your history in from a CSV file")
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)
+    @app_commands.describe(
+        file="NetGain's /export, or a sheet of date,followers,following[,platform]"
+    )
+    async def import_(
+        self, interaction: discord.Interaction[NetGainBot], file: discord.Attachment
+    ) -> None:
+        if file.size > importing.MAX_BYTES:
+            raise UserError(
+                f"The file is {file.size / 1024 / 1024:.1f} MiB; NetGain imports files up to "
+                f"{importing.MAX_BYTES // 1024 // 1024} MiB. Split it and import each part. "
+                "Nothing was stored."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        settings = await self.bot.storage.member_settings(interaction.user.id)
+        tz = settings.timezone
+        if tz is None and interaction.guild_id is not None:
+            tz = (await self.bot.storage.guild_settings(interaction.guild_id)).timezone
+        now = self.bot.now()
+        text = importing.read_text(await file.read(), file.filename)
+        parsed = await asyncio.to_thread(importing.parse, text, tz or ZoneInfo("UTC"), now)
+        storage, user = self.bot.storage, interaction.user
+        name = user.display_name if interaction.guild_id is not None else None
+        found = await storage.import_history(
+            user.id, interaction.guild_id, name, parsed, now=now, write=False
+        )
+        if not found.readings and not found.posts:
+            await answer(
+                interaction,
+                content=f"Nothing new: all {fmt.plural(found.skipped, 'row')} are stored already.",
+                ephemeral=True,
+            )
+            return
+
+        async def store(press: discord.Interaction[Any]) -> None:
+            done = await storage.import_history(
+                user.id,
+                interaction.guild_id,
+                name,
+                parsed,
+                now=self.bot.now(),
+                write=True,
+                on_slow=defer_when_slow(press, thinking=False),
+            )
+            await update(
+                press,
+                content=f"Imported {fmt.plural(done.readings, 'reading')} and "
+                f"{fmt.plural(done.posts, 'post')}, marked as imported.",
+                view=None,
+            )
+
+        view = ConfirmView(
+            user,
+            origin=interaction,
+            on_confirm=store,
+            cancelled="Cancelled: nothing was imported.",
+            expired="No answer, so nothing was imported.",
+        )
+        await answer(
+            interaction, content=importing.preview(parsed, found), view=view, ephemeral=True
+        )
 
     @app_commands.command(name="forget", description="Delete your data, after a confirmation")
     @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=False)

@@ -17,6 +17,7 @@ from bot.domain.models import MemberProfile, Platform, Post, PostDraft, Reading,
 
 if TYPE_CHECKING:
     from bot.domain.goals import Goal
+    from bot.domain.imports import Parsed
     from bot.domain.reminders import ReminderCandidate
     from bot.domain.schedule import GuildSettings
     from storage.schedules import DigestData, DigestRun, MemberSettings, OpenClaims, RunState
@@ -319,6 +320,13 @@ class MemberData:
     goals: list[Goal]
 
 
+@dataclass(frozen=True, slots=True)
+class ImportCounts:
+    readings: int  # new readings
+    posts: int  # new posts
+    skipped: int  # rows already stored (or twice in the file)
+
+
 class ForgetPort(Protocol):
     async def member_data(self, user_id: int) -> MemberData:
         """Everything the member logged, oldest first per platform (one read snapshot)."""
@@ -326,6 +334,21 @@ class ForgetPort(Protocol):
 
     async def footprint(self, user_id: int, guild_id: int | None) -> Footprint:
         """What NetGain keeps about the member (a read)."""
+        ...
+
+    async def import_history(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        display_name: str | None,
+        parsed: Parsed,
+        *,
+        now: datetime,
+        write: bool,
+        on_slow: OnSlow | None = None,
+    ) -> ImportCounts:
+        """What `parsed` would add (`write` False: a read), or add it with source `imported`
+        (one transaction, committed when this returns); rows stored already are skipped."""
         ...
 
     async def forget_guild(self, guild_id: int) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -33,9 +34,11 @@ from zoneinfo import ZoneInfo
 import aiosqlite
 
 from bot.domain.goals import Goal
+from bot.domain.imports import Parsed
 from bot.domain.models import Platform, PostDraft, Reading, ReadingDraft
 from storage import sqlite_forget as forget_sql
 from storage import sqlite_goals as goals_sql
+from storage import sqlite_import as import_sql
 from storage import sqlite_posts as posts_sql
 from storage import sqlite_readings as sql
 from storage.base import Storage
@@ -45,6 +48,7 @@ from storage.ports import (
     Footprint,
     GoalRules,
     GoalSet,
+    ImportCounts,
     LogRules,
     MemberData,
     MemberReadings,
@@ -233,6 +237,26 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
 
     async def member_data(self, user_id: int) -> MemberData:
         return await run_in_thread(self._reader, lambda conn: forget_sql.member_data(conn, user_id))
+
+    async def import_history(
+        self,
+        user_id: int,
+        guild_id: int | None,
+        display_name: str | None,
+        parsed: Parsed,
+        *,
+        now: datetime,
+        write: bool,
+        on_slow: OnSlow | None = None,
+    ) -> ImportCounts:
+        def job(conn: sqlite3.Connection) -> ImportCounts:
+            return import_sql.import_history(
+                conn, user_id, guild_id, display_name, parsed, now, write=write
+            )
+
+        if write:
+            return await self._writes.write(job, on_slow)
+        return await run_in_thread(self._reader, job)
 
     async def forget_guild(self, guild_id: int) -> None:
         await self._writes.write(lambda conn: forget_sql.forget_guild(conn, guild_id), None)

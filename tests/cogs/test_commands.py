@@ -39,6 +39,7 @@ PRODUCT_OPTIONS = {
     "privacy": ["hidden"],
     "forget": [],
     "export": [],
+    "import": ["file"],
     "setup": ["digest", "reminders"],
     "digest": ["preview", "send"],
     "help": [],
