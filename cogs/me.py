@@ -28,12 +28,12 @@ from bot.domain.models import MAX_POSTS_PER_WEEK, Platform
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
 from bot.errors import defer_when_slow, reply_ephemeral
 from bot.usecases import export as exporting
-from bot.usecases import importing
+from bot.usecases import importing, tracking
 from bot.views import ConfirmView, OwnedView
 from cogs.options import ON_OFF, TIMEZONE, Choices, ClockTimeOption, Whole
 from cogs.tracking.cog import answer, update
 from cogs.tracking.options import PLATFORM
-from storage.ports import Footprint
+from storage.ports_own_data import Footprint
 from storage.schedules import MemberSettings
 
 if TYPE_CHECKING:
@@ -232,13 +232,10 @@ class Privacy(commands.Cog):
                 "Nothing was stored."
             )
         await interaction.response.defer(ephemeral=True, thinking=True)
-        settings = await self.bot.storage.member_settings(interaction.user.id)
-        tz = settings.timezone
-        if tz is None and interaction.guild_id is not None:
-            tz = (await self.bot.storage.guild_settings(interaction.guild_id)).timezone
+        tz = await tracking.member_zone(self.bot.storage, interaction.user.id, interaction.guild_id)
         now = self.bot.now()
         text = importing.read_text(await file.read(), file.filename)
-        parsed = await asyncio.to_thread(importing.parse, text, tz or ZoneInfo("UTC"), now)
+        parsed = await asyncio.to_thread(importing.parse, text, tz, now)
         storage, user = self.bot.storage, interaction.user
         name = user.display_name if interaction.guild_id is not None else None
         found = await storage.import_history(

@@ -9,17 +9,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import Generic, TypeVar
 
-from storage.ports import (
-    ClaimsPort,
-    DigestsPort,
-    ForgetPort,
-    GoalsPort,
-    MembersPort,
-    PostsPort,
-    ReadingsPort,
-    RemindersPort,
-    SettingsPort,
-)
+from storage.ports import GoalsPort, MembersPort, PostsPort, ReadingsPort
+from storage.ports_own_data import ForgetPort
+from storage.ports_scheduled import ClaimsPort, DigestsPort, RemindersPort, SettingsPort
 
 # The backend's connection type; kept so `Storage[Any]` reads as it always has.
 TxT = TypeVar("TxT")

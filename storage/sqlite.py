@@ -45,12 +45,9 @@ from storage.base import Storage
 from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
 from storage.ports import (
-    Footprint,
     GoalRules,
     GoalSet,
-    ImportCounts,
     LogRules,
-    MemberData,
     MemberReadings,
     OnSlow,
     PostRules,
@@ -58,6 +55,7 @@ from storage.ports import (
     ReadingChanges,
     Stored,
 )
+from storage.ports_own_data import Footprint, ImportCounts, MemberData
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
 from storage.sqlite_settings import SQLiteSettings

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from storage.ports import Footprint, MemberData
+from storage.ports_own_data import Footprint, MemberData
 from storage.sqlite_goals import member_goals
 from storage.sqlite_posts import POST_COLUMNS, post
 from storage.sqlite_rows import READING_COLUMNS

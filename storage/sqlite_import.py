@@ -8,7 +8,7 @@ import sqlite3
 from datetime import datetime
 
 from bot.domain.imports import Parsed
-from storage.ports import ImportCounts
+from storage.ports_own_data import ImportCounts
 from storage.sqlite_profile import join, profile
 from storage.sqlite_rows import ts
 

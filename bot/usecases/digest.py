@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 from bot.domain.digest import DigestReport, build_report
 from bot.domain.rules import week_bounds
 from bot.domain.schedule import GuildSettings
-from storage.ports import DigestsPort
+from storage.ports_scheduled import DigestsPort
 
 # Readings this far back come along, so a streak can be counted for up to a year.
 HISTORY = timedelta(weeks=53)

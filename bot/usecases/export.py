@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Protocol
 
-from storage.ports import ForgetPort, MemberData
+from storage.ports_own_data import ForgetPort, MemberData
 from storage.schedules import MemberSettings
 
 # Discord's attachment limit for a bot without boosts.

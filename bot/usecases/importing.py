@@ -21,7 +21,7 @@ from bot.domain.metrics import MAX_COUNT
 from bot.domain.models import DEFAULT_PLATFORM, Platform, PostCounts
 from bot.domain.periods import BACKFILL_TIME, EARLIEST_DAY
 from bot.usecases.export import COLUMNS
-from storage.ports import ImportCounts
+from storage.ports_own_data import ImportCounts
 
 MAX_ROWS = 50_000
 MAX_BYTES = 10 * 1024 * 1024

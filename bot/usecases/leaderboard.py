@@ -11,7 +11,7 @@ from bot.domain.leaderboard import Board, Measure, build_board
 from bot.domain.models import Period, Platform
 from bot.domain.periods import period_bounds
 from bot.usecases.digest import HISTORY
-from storage.ports import DigestsPort, SettingsPort
+from storage.ports_scheduled import DigestsPort, SettingsPort
 
 # The first instant any history is read from for "all time".
 BEGINNING = datetime(2004, 1, 1, tzinfo=ZoneInfo("UTC"))

@@ -19,7 +19,7 @@ from bot.domain.reminders import (
     needs_consistency,
     needs_engagement,
 )
-from storage.ports import RemindersPort
+from storage.ports_scheduled import RemindersPort
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,13 +9,12 @@ from zoneinfo import ZoneInfo
 from bot.domain.errors import UserError
 from bot.domain.goals import PACE_WINDOW, Goal
 from bot.domain.metrics import is_implausible_jump
-from bot.domain.models import MemberProfile, Period, Platform, Post, Reading, ReadingDraft
+from bot.domain.models import UTC_ZONE, MemberProfile, Period, Platform, Post, Reading, ReadingDraft
 from bot.domain.periods import local_midnight, reading_instant, week_start
 from bot.domain.purges import Drop, is_drop, purged_readings
 from bot.domain.rules import Measured, week_to_date
 from bot.domain.summaries import history_since
 from storage.ports import (
-    DigestsPort,
     LogRules,
     MembersPort,
     OnSlow,
@@ -25,6 +24,7 @@ from storage.ports import (
     Stored,
     Surroundings,
 )
+from storage.ports_scheduled import DigestsPort, SettingsPort
 
 # How far before the pace window readings are read, so the window's first drops have the
 # reading before them (members log about weekly; one who went quiet longer is not measured).
@@ -287,3 +287,13 @@ async def correct(
 ) -> Reading | None:
     """Correct the reading /edit showed; None if it was removed meanwhile."""
     return await readings.correct_reading(reading.user_id, reading.id, changes, on_slow=on_slow)
+
+
+async def member_zone(settings: SettingsPort, user_id: int, guild_id: int | None) -> ZoneInfo:
+    """The zone a member's days are counted in: their own, else the server's, else UTC."""
+    own = (await settings.member_settings(user_id)).timezone
+    if own is not None:
+        return own
+    if guild_id is None:
+        return UTC_ZONE
+    return (await settings.guild_settings(guild_id)).timezone

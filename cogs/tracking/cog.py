@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import discord
 from discord import app_commands
@@ -24,7 +23,7 @@ from bot.errors import defer_when_slow
 from bot.usecases import tracking
 from bot.usecases.tracking import AlreadyLogged, History, Logged, NeedsConfirmation
 from bot.views import ConfirmView
-from cogs.tracking import insights, render
+from cogs.tracking import corrections, insights, render
 from cogs.tracking.options import (
     DAY,
     FOLLOWERS,
@@ -120,7 +119,7 @@ class Tracking(commands.Cog):
             if outcome.new_member:
                 self.bot.dispatch("netgain_member_joined", interaction.user.id)
         elif isinstance(outcome, AlreadyLogged):
-            await answer(interaction, content=render.already_logged(outcome), ephemeral=True)
+            await answer(interaction, content=corrections.already_logged(outcome), ephemeral=True)
         else:
             await self._ask_to_confirm(interaction, outcome)
 
@@ -134,7 +133,9 @@ class Tracking(commands.Cog):
                 on_slow=defer_when_slow(press, thinking=False),
             )
             if isinstance(outcome, AlreadyLogged):
-                await update(press, content=render.already_logged(outcome), embed=None, view=None)
+                await update(
+                    press, content=corrections.already_logged(outcome), embed=None, view=None
+                )
                 return
             assert isinstance(outcome, Logged)
             await update(press, content=None, embed=render.logged(outcome, press.user), view=None)
@@ -146,7 +147,9 @@ class Tracking(commands.Cog):
             cancelled="Cancelled: nothing was stored. Log again with the right numbers.",
             expired="No answer, so nothing was stored. Log again when you're ready.",
         )
-        await answer(interaction, embed=render.jump_prompt(pending, interaction.user), view=view)
+        await answer(
+            interaction, embed=corrections.jump_prompt(pending, interaction.user), view=view
+        )
 
     # ---- /net and /history -----------------------------------------------------------------
 
@@ -303,7 +306,7 @@ class Tracking(commands.Cog):
             self.bot.storage,
             interaction.user.id,
             reading,
-            await self._zone(interaction),
+            await tracking.member_zone(self.bot.storage, interaction.user.id, interaction.guild_id),
             platform,
         )
 
@@ -315,7 +318,7 @@ class Tracking(commands.Cog):
                 self.bot.storage, found, changes, on_slow=defer_when_slow(press, thinking=False)
             )
             text = (
-                render.corrected_text(found, corrected)
+                corrections.corrected_text(found, corrected)
                 if corrected is not None
                 else "That reading was removed meanwhile: nothing was changed."
             )
@@ -331,7 +334,7 @@ class Tracking(commands.Cog):
             expired="No answer, so nothing was changed.",
         )
         await interaction.response.send_message(
-            embed=render.edit_prompt(found, changes, remove=remove), view=view, ephemeral=True
+            embed=corrections.edit_prompt(found, changes, remove=remove), view=view, ephemeral=True
         )
 
     @edit.autocomplete("reading")
@@ -339,22 +342,14 @@ class Tracking(commands.Cog):
         self, interaction: Interaction, typed: str
     ) -> list[app_commands.Choice[str]]:
         found = await tracking.readings_to_edit(self.bot.storage, interaction.user.id)
-        tz = await self._zone(interaction)
-        choices = [(render.reading_choice(r, tz), str(r.id)) for r in found]
+        tz = await tracking.member_zone(self.bot.storage, interaction.user.id, interaction.guild_id)
+        choices = [(corrections.reading_choice(r, tz), str(r.id)) for r in found]
         wanted = typed.strip().lower()
         return [
             app_commands.Choice(name=label, value=value)
             for label, value in choices
             if wanted in label.lower()
         ][:25]
-
-    async def _zone(self, interaction: Interaction) -> ZoneInfo:
-        settings = await self.bot.storage.member_settings(interaction.user.id)
-        if settings.timezone is not None:
-            return settings.timezone
-        if interaction.guild_id is None:
-            return ZoneInfo("UTC")
-        return (await self.bot.storage.guild_settings(interaction.guild_id)).timezone
 
     # ---- /undo -----------------------------------------------------------------------------
 
@@ -378,12 +373,12 @@ class Tracking(commands.Cog):
             expired="No answer, so nothing was removed.",
         )
         await interaction.response.send_message(
-            embed=render.undo_prompt(reading), view=view, ephemeral=True
+            embed=corrections.undo_prompt(reading), view=view, ephemeral=True
         )
 
     async def _remove(self, press: discord.Interaction[Any], reading: Reading) -> None:
         removed = await tracking.undo(
             self.bot.storage, reading, on_slow=defer_when_slow(press, thinking=False)
         )
-        text = render.removed_text(reading) if removed else "That reading was already removed."
+        text = corrections.removed_text(reading) if removed else "That reading was already removed."
         await update(press, content=text, embed=None, view=None)

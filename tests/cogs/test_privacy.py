@@ -130,7 +130,7 @@ async def test_export_is_a_private_csv_of_everything_of_yours(world: World) -> N
 def test_a_large_export_is_zipped_under_the_limit() -> None:
     from bot.domain.models import Platform, Reading, Source
     from bot.usecases.export import write
-    from storage.ports import MemberData
+    from storage.ports_own_data import MemberData
     from storage.schedules import MemberSettings
 
     moment = datetime(2026, 1, 1, tzinfo=UTC)
