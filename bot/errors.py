@@ -15,7 +15,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.domain.errors import UserError
+from bot.domain.errors import UserError, quoted
 from bot.format import timestamp
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def user_message(error: BaseException) -> str | None:
         return f"Slow down a little: try again {timestamp(retry, 'R')}."
     if isinstance(cause, app_commands.TransformerError):
         return (
-            f"I could not read `{cause.value}` for that option. "
+            f"I could not read {quoted(str(cause.value))} for that option. "
             "Pick a value from the list Discord offers."
         )
     if isinstance(cause, app_commands.CheckFailure):

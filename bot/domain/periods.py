@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot.domain.errors import UserError
+from bot.domain.errors import UserError, quoted
 from bot.domain.models import Period
 
 ONE_WEEK = timedelta(weeks=1)
@@ -116,9 +116,8 @@ def parse_day(text: str) -> date:
             raise ValueError(cleaned)
         day = date.fromisoformat(cleaned)
     except ValueError:
-        shown = cleaned.replace("`", "")[:40]
         raise UserError(
-            f"`date` must be a day written year-month-day, like `2026-11-01`; got `{shown}`."
+            f"`date` must be a day written year-month-day, like `2026-11-01`; got {quoted(text)}."
         ) from None
     if day < EARLIEST_DAY:
         raise UserError(

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from bot.domain.errors import UserError
+from bot.domain.errors import UserError, quoted
 from bot.domain.periods import local_day, monday_of
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -70,7 +70,9 @@ def parse_clock_time(text: str, option: str = "time") -> time:
     """`HH:MM`, 24-hour."""
     match = _CLOCK_TIME.fullmatch(text.strip())
     if match is None:
-        raise UserError(f"`{option}` must be a 24-hour time like `09:00` or `18:30`; got `{text}`.")
+        raise UserError(
+            f"`{option}` must be a 24-hour time like `09:00` or `18:30`; got {quoted(text)}."
+        )
     return time(int(match[1]), int(match[2]))
 
 
@@ -82,7 +84,7 @@ def parse_timezone(name: str) -> ZoneInfo:
         return ZoneInfo(cleaned)
     except (ZoneInfoNotFoundError, ValueError):
         raise UserError(
-            f"`{cleaned[:60]}` is not a time zone I know. Pick one from the list as you type, "
+            f"{quoted(cleaned, 60)} is not a time zone I know. Pick one from the list as you type, "
             "written like `Europe/Berlin` or `America/New_York`."
         ) from None
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 from bot import format as fmt
 from bot.domain.engagement import above_views
-from bot.domain.errors import UserError
+from bot.domain.errors import UserError, quoted
+from bot.domain.free_text import link_problem, note_problem
 from bot.domain.imports import ImportedPost, ImportedReading, Parsed
 from bot.domain.metrics import MAX_COUNT
 from bot.domain.models import DEFAULT_PLATFORM, Platform, PostCounts
@@ -42,7 +44,9 @@ def _count(text: str, line: int, name: str, *, optional: bool = False) -> int | 
             return None
         raise _bad(line, f"`{name}` is empty")
     if not cleaned.isdigit() or int(cleaned) > MAX_COUNT:
-        raise _bad(line, f"`{name}` must be a whole number from 0 to {MAX_COUNT:,}, not {text!r}")
+        raise _bad(
+            line, f"`{name}` must be a whole number from 0 to {MAX_COUNT:,}, not {quoted(text)}"
+        )
     return int(cleaned)
 
 
@@ -50,7 +54,7 @@ def _platform(text: str, line: int) -> Platform:
     found = _PLATFORMS.get(text.strip().lower() or DEFAULT_PLATFORM.value)
     if found is None:
         names = ", ".join(p.label for p in Platform)
-        raise _bad(line, f"unknown platform {text!r} (one of {names})")
+        raise _bad(line, f"unknown platform {quoted(text)} (one of {names})")
     return found
 
 
@@ -59,7 +63,7 @@ def _day(text: str, line: int, tz: object, now: datetime) -> datetime:
         day = date.fromisoformat(text.strip()[:10])
     except ValueError:
         raise _bad(
-            line, f"the date {text!r} is not written year-month-day, like 2026-11-01"
+            line, f"the date {quoted(text)} is not written year-month-day, like 2026-11-01"
         ) from None
     if day < EARLIEST_DAY or day > now.date():
         raise _bad(line, f"the date {day.isoformat()} is before 2004 or in the future")
@@ -70,10 +74,18 @@ def _instant(text: str, line: int, now: datetime) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise _bad(line, f"the time {text!r} is not an ISO 8601 instant") from None
+        raise _bad(line, f"the time {quoted(text)} is not an ISO 8601 instant") from None
     if moment.tzinfo is None or moment > now:
-        raise _bad(line, f"the time {text!r} has no zone, or is in the future")
+        raise _bad(line, f"the time {quoted(text)} has no zone, or is in the future")
     return moment.astimezone(UTC)
+
+
+def _free(text: str, line: int, problem: Callable[[str], str | None]) -> str | None:
+    """A note or link as /log and /post would take it, or the reason they would not."""
+    cleaned = text.strip()
+    if cleaned and (why := problem(cleaned)):
+        raise _bad(line, why)
+    return cleaned or None
 
 
 def read_text(data: bytes, filename: str) -> str:
@@ -101,7 +113,11 @@ def read_text(data: bytes, filename: str) -> str:
 
 def parse(text: str, tz: object, now: datetime) -> Parsed:
     """Every row of the file, or a UserError naming the first line that can't be read."""
-    lines = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        lines = list(reader)
+    except csv.Error:
+        raise _bad(reader.line_num, "a quote or a line break is out of place") from None
     if len(lines) > MAX_ROWS + 1:
         raise UserError(
             f"The file has {len(lines) - 1:,} rows; NetGain imports up to {MAX_ROWS:,} at a "
@@ -122,7 +138,7 @@ def parse(text: str, tz: object, now: datetime) -> Parsed:
                         _instant(row.get("time_utc", ""), number, now),
                         _count(row.get("followers", ""), number, "followers") or 0,
                         _count(row.get("following", ""), number, "following", optional=True),
-                        row.get("note") or None,
+                        _free(row.get("note", ""), number, note_problem),
                     )
                 )
             elif kind == "post":
@@ -139,11 +155,11 @@ def parse(text: str, tz: object, now: datetime) -> Parsed:
                         _platform(row.get("platform", ""), number),
                         _instant(row.get("time_utc", ""), number, now),
                         counts,
-                        row.get("link") or None,
+                        _free(row.get("link", ""), number, link_problem),
                     )
                 )
             elif kind not in ("goal", "setting") and any(cells):
-                raise _bad(number, f"unknown kind {kind!r}")
+                raise _bad(number, f"unknown kind {quoted(kind)}")
         return found
     start = 2 if header and header[0] == "date" else 1
     for number, cells in enumerate(lines[start - 1 :], start=start):

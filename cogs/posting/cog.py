@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import discord
 from discord import app_commands
@@ -12,6 +11,7 @@ from discord.app_commands import Transform
 from discord.ext import commands
 
 from bot.domain.errors import UserError
+from bot.domain.free_text import LINK_MAX, link_problem
 from bot.domain.models import Platform, PostCounts, PostDraft
 from bot.errors import defer_when_slow
 from bot.usecases import posting
@@ -22,9 +22,6 @@ from cogs.tracking.options import DAY, PLATFORM, count_option
 
 if TYPE_CHECKING:
     from bot.client import NetGainBot
-
-LINK_MAX = 300
-
 
 # A post's own numbers, each a whole number like the counts /log takes.
 VIEWS = count_option("views")
@@ -48,16 +45,8 @@ class LinkOption(app_commands.Transformer):
         link = str(value).strip()
         if not link:
             return None
-        parts = urlsplit(link)
-        plain = not any(c.isspace() or c in "<>()[]`|\\\"'" for c in link)
-        if len(link) > LINK_MAX or parts.scheme not in ("http", "https") or not parts.netloc:
-            plain = False
-        if not plain:
-            raise UserError(
-                "`link` must be the post's web address, like "
-                "`https://www.tiktok.com/@you/video/123`, up to "
-                f"{LINK_MAX} characters. Nothing was stored."
-            )
+        if why := link_problem(link):
+            raise UserError(f"{why}. Nothing was stored.")
         return link
 
 

@@ -13,6 +13,7 @@ from discord.ext import commands
 
 from bot import charts
 from bot.domain.errors import UserError
+from bot.domain.free_text import note_problem
 from bot.domain.models import Period, Platform, Reading, ReadingDraft
 from bot.domain.periods import period_bounds
 from bot.domain.rules import growth_over
@@ -32,7 +33,6 @@ from cogs.tracking.options import (
     LIKES,
     LOST,
     NOTE,
-    NOTE_MAX,
     PERIOD,
     PLATFORM,
     POSTS,
@@ -290,8 +290,8 @@ class Tracking(commands.Cog):
         remove: bool = False,
         platform: Transform[Platform, PLATFORM] | None = None,
     ) -> None:
-        if note is not None and len(note.strip()) > NOTE_MAX:
-            raise UserError(f"`note` is {len(note.strip())} characters; keep it to {NOTE_MAX}.")
+        if note is not None and (why := note_problem(note.strip())):
+            raise UserError(f"{why}.")
         changes = ReadingChanges(followers, following, None if note is None else note.strip())
         if remove and changes != ReadingChanges():
             raise UserError(

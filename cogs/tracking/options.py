@@ -14,12 +14,11 @@ import discord
 from discord import app_commands
 
 from bot.domain.errors import UserError
+from bot.domain.free_text import NOTE_MAX, note_problem
 from bot.domain.metrics import MAX_COUNT
 from bot.domain.models import Period, Platform
 from bot.domain.periods import parse_day
 from cogs.options import Whole, enum_choices
-
-NOTE_MAX = 200
 
 
 def count_option(name: str) -> Whole:
@@ -53,8 +52,8 @@ class NoteOption(app_commands.Transformer):
 
     async def transform(self, interaction: discord.Interaction[Any], value: Any) -> str | None:
         note = str(value).strip()
-        if len(note) > NOTE_MAX:
-            raise UserError(f"`note` is {len(note)} characters; keep it to {NOTE_MAX}.")
+        if why := note_problem(note):
+            raise UserError(f"{why}.")
         return note or None
 
 

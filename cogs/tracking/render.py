@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import discord
 
 from bot import format as fmt
+from bot.domain.free_text import NOTE_MAX
 from bot.domain.models import Period, Platform, Reading, Source
 from bot.domain.rules import Change, Measured, Missing
 from bot.domain.summaries import NetSummary, WeekGlance
 from bot.usecases.tracking import Logged
 from cogs.tracking.insights import drop_text, engagement_text, goal_text, posting_text
-from cogs.tracking.options import NOTE_MAX
 
 GREEN = discord.Colour(0x2ECC71)
 AMBER = discord.Colour(0xF1C40F)

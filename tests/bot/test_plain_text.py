@@ -9,6 +9,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.errors import QUOTE_MAX, quoted
 from bot.format import NAME_MAX, plain, visible_text
 
 HOSTILE = [
@@ -61,3 +62,11 @@ def test_the_known_tricks_read_as_typed() -> None:
     assert plain("1. first") == "1\\. first"
     assert plain("Anna-Lena") == "Anna-Lena"  # ordinary names are left alone
     assert plain("x" * 100, 10) == "x" * 9 + "…"
+
+
+@given(st.lists(PIECES | st.text(max_size=10), max_size=12).map("".join) | st.text(min_size=100))
+def test_what_a_member_typed_is_shown_back_as_short_code(typed: str) -> None:
+    shown = quoted(typed)
+    assert shown == "nothing" or (shown[0] == shown[-1] == "`" and "`" not in shown[1:-1])
+    assert len(shown) <= QUOTE_MAX + 2
+    assert "\n" not in shown

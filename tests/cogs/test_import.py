@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.usecases.export import COLUMNS
 from tests.conftest import World
 from tests.support.db import query
 from tests.support.simulated import take_user_errors
@@ -65,3 +66,41 @@ async def test_a_bad_line_is_named_and_nothing_is_stored(world: World) -> None:
     assert len(take_user_errors(world.env)) == 3
     assert query(world.db_path, "SELECT count(*) FROM readings") == [(0,)]
     assert query(world.db_path, "SELECT count(*) FROM members") == [(0,)]
+
+
+async def test_a_broken_or_hostile_file_is_refused_in_a_short_plain_message(world: World) -> None:
+    def exported(**row: str) -> str:
+        return ",".join(COLUMNS) + "\n" + ",".join(row.get(c, "") for c in COLUMNS) + "\n"
+
+    at = "2025-12-01T12:00:00+00:00"
+    for body, expected in (
+        # A quote left open: the CSV reader itself can't go on.
+        ('date,followers,following\n2025-12-01,900,100\n"2025-12-02,950\r100\n', "Line 3"),
+        # A pasted essay where the platform goes: named, cut, and shown as code.
+        ("2025-12-01,900,100," + "x" * 6000 + "\n", "unknown platform `xxxx"),
+        ("2025-12-01,900,100,`@everyone` [Win](https://example.com)\n", "`ˋ@everyoneˋ [Win]"),
+        # An edited export: a note /log would refuse, and a link that would break out of <...>.
+        (
+            exported(kind="reading", platform="tiktok", time_utc=at, followers="9", note="n" * 201),
+            "`note` is 201 characters",
+        ),
+        (
+            exported(
+                kind="post",
+                platform="tiktok",
+                time_utc=at,
+                views="9",
+                likes="1",
+                comments="0",
+                shares="0",
+                link="https://x.com/a>b",
+            ),
+            "`link` must be the post's web address",
+        ),
+    ):
+        refused = await world.alice.slash(world.channel, "import", file=("a.csv", body.encode()))
+        assert refused.ephemeral
+        assert expected in refused.response.content
+        assert len(refused.response.content) < 400
+    assert len(take_user_errors(world.env)) == 5
+    assert query(world.db_path, "SELECT count(*) FROM readings") == [(0,)]
