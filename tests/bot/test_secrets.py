@@ -8,9 +8,10 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+import discord
 import pytest
 
-from bot.logs import setup_logging
+from bot.logs import redact_handler, setup_logging
 from tests.conftest import World
 from tests.support.process import netgain
 
@@ -21,16 +22,15 @@ TOKEN = "MTA0NTY3ODkwMTIzNDU2Nzg5.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
 def debug_logging() -> Iterator[io.StringIO]:
     """NetGain's own logging set-up at DEBUG, writing to a buffer the test reads."""
     root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    setup_logging("DEBUG", TOKEN)
+    level = root.level
+    added = setup_logging("DEBUG", TOKEN)
     written = io.StringIO()
-    for handler in root.handlers:
-        if handler not in handlers and isinstance(handler, logging.StreamHandler):
+    for handler in added:
+        if isinstance(handler, logging.StreamHandler):
             handler.setStream(written)
     yield written
-    for handler in root.handlers:
-        if handler not in handlers:
-            root.removeHandler(handler)
+    for handler in added:
+        root.removeHandler(handler)
     root.setLevel(level)
 
 
@@ -84,3 +84,29 @@ def test_a_whole_sandbox_session_at_debug_never_writes_the_token(tmp_path: Path)
     assert TOKEN.split(".")[0] not in written  # not even its first part
     written_files = [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".db"]
     assert all(TOKEN.encode() not in p.read_bytes() for p in written_files)
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_a_traceback_never_holds_a_token(debug_logging: io.StringIO, colour: bool) -> None:
+    """An error from an HTTP library may quote the address it called, interaction token and
+    all, or a header with the bot token; the traceback is written without either."""
+    interaction = "aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OnNlY3JldA"
+    written = debug_logging
+    if colour:  # discord.py's coloured formatter, used on a terminal, draws its own traceback
+        written = io.StringIO()
+        handler = logging.StreamHandler(written)
+        handler.setFormatter(discord.utils._ColourFormatter())
+        redact_handler(handler, TOKEN)
+        logging.getLogger().addHandler(handler)
+    try:
+        raise RuntimeError(
+            f"POST https://discord.com/api/v10/webhooks/1/{interaction}/messages failed; "
+            f"Authorization: Bot {TOKEN}"
+        )
+    except RuntimeError:
+        logging.getLogger("netgain.test").exception("Could not send")
+    if colour:
+        logging.getLogger().removeHandler(handler)
+    text = written.getvalue()
+    assert "Could not send" in text and "RuntimeError" in text and "[redacted]" in text
+    assert TOKEN not in text and interaction not in text
