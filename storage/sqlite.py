@@ -23,42 +23,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
+from typing import TypeVar
 
 import aiosqlite
 
-from bot.domain.goals import Goal
-from bot.domain.imports import Parsed
-from bot.domain.models import Platform, PostDraft, Reading, ReadingDraft
-from storage import sqlite_forget as forget_sql
-from storage import sqlite_goals as goals_sql
-from storage import sqlite_import as import_sql
-from storage import sqlite_posts as posts_sql
-from storage import sqlite_readings as sql
-from storage.base import Storage
 from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
-from storage.ports import (
-    GoalRules,
-    GoalSet,
-    LogRules,
-    MemberReadings,
-    OnSlow,
-    PostRules,
-    PostStored,
-    ReadingChanges,
-    Stored,
-)
-from storage.ports_own_data import Footprint, ImportCounts, MemberData
-from storage.sqlite_digests import SQLiteDigests
-from storage.sqlite_reminders import SQLiteReminders
-from storage.sqlite_settings import SQLiteSettings
+from storage.ports import OnSlow
+from storage.sql_storage import Job, SQLStorage
 from storage.sqlite_thread import run_in_thread
 from storage.sqlite_writer import GroupWriter
 
@@ -67,7 +42,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 5_000
 READ_WAIT_MS = 2_000
 
-RefusalT = TypeVar("RefusalT")
+T = TypeVar("T")
 
 
 async def _writes_safely(conn: aiosqlite.Connection) -> None:
@@ -100,7 +75,7 @@ async def _open_read_only(path: Path) -> aiosqlite.Connection:
     return conn
 
 
-class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aiosqlite.Connection]):
+class SQLiteStorage(SQLStorage):
     def __init__(
         self,
         db: aiosqlite.Connection,
@@ -174,163 +149,8 @@ class SQLiteStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[aios
                 raise
             await asyncio.shield(self._db.execute("COMMIT"))
 
-    async def _write_one(self, statement: str, params: Any, on_slow: OnSlow | None) -> None:
-        """One statement, committed through the writer like a reading."""
-        await self._writes.write(lambda conn: conn.execute(statement, params).close(), on_slow)
+    async def _write(self, job: Job[T], on_slow: OnSlow | None, *, member: int | None = None) -> T:
+        return await self._writes.write(job, on_slow)  # one writer: jobs never overlap
 
-    # ---- readings: one trip to a database thread each --------------------------------------
-
-    async def log_reading(
-        self,
-        draft: ReadingDraft,
-        *,
-        now: datetime,
-        rules: LogRules[RefusalT],
-        on_slow: OnSlow | None = None,
-    ) -> Stored | RefusalT:
-        return await self._writes.write(
-            lambda conn: sql.log_reading(conn, draft, now, rules), on_slow
-        )
-
-    async def delete_reading(
-        self, user_id: int, reading_id: int, *, on_slow: OnSlow | None = None
-    ) -> bool:
-        return await self._writes.write(
-            lambda conn: sql.delete_reading(conn, user_id, reading_id), on_slow
-        )
-
-    async def log_post(
-        self,
-        draft: PostDraft,
-        *,
-        now: datetime,
-        rules: PostRules[RefusalT],
-        on_slow: OnSlow | None = None,
-    ) -> PostStored | RefusalT:
-        return await self._writes.write(
-            lambda conn: posts_sql.log_post(conn, draft, now, rules), on_slow
-        )
-
-    async def set_goal(
-        self,
-        user_id: int,
-        guild_id: int | None,
-        followers: int,
-        *,
-        now: datetime,
-        rules: GoalRules,
-        on_slow: OnSlow | None = None,
-    ) -> GoalSet:
-        return await self._writes.write(
-            lambda conn: goals_sql.set_goal(conn, user_id, guild_id, followers, now, rules),
-            on_slow,
-        )
-
-    async def clear_goals(
-        self, user_id: int, platform: Platform | None, *, on_slow: OnSlow | None = None
-    ) -> list[Goal]:
-        return await self._writes.write(
-            lambda conn: goals_sql.clear_goals(conn, user_id, platform), on_slow
-        )
-
-    async def member_data(self, user_id: int) -> MemberData:
-        return await run_in_thread(self._reader, lambda conn: forget_sql.member_data(conn, user_id))
-
-    async def import_history(
-        self,
-        user_id: int,
-        guild_id: int | None,
-        display_name: str | None,
-        parsed: Parsed,
-        *,
-        now: datetime,
-        write: bool,
-        on_slow: OnSlow | None = None,
-    ) -> ImportCounts:
-        def job(conn: sqlite3.Connection) -> ImportCounts:
-            return import_sql.import_history(
-                conn, user_id, guild_id, display_name, parsed, now, write=write
-            )
-
-        if write:
-            return await self._writes.write(job, on_slow)
+    async def _read(self, job: Job[T]) -> T:
         return await run_in_thread(self._reader, job)
-
-    async def forget_guild(self, guild_id: int) -> None:
-        await self._writes.write(lambda conn: forget_sql.forget_guild(conn, guild_id), None)
-
-    async def footprint(self, user_id: int, guild_id: int | None) -> Footprint:
-        return await run_in_thread(
-            self._reader, lambda conn: forget_sql.footprint(conn, user_id, guild_id)
-        )
-
-    async def forget(
-        self, user_id: int, guild_id: int | None, *, on_slow: OnSlow | None = None
-    ) -> Footprint:
-        return await self._writes.write(
-            lambda conn: forget_sql.forget(conn, user_id, guild_id), on_slow
-        )
-
-    async def goals(self, user_id: int) -> list[Goal]:
-        return await run_in_thread(self._reader, lambda conn: goals_sql.member_goals(conn, user_id))
-
-    async def recent_readings_of(self, user_id: int, limit: int) -> list[Reading]:
-        return await run_in_thread(
-            self._reader, lambda conn: sql.recent_readings(conn, user_id, limit)
-        )
-
-    async def readings_between(self, user_id: int, start: datetime, end: datetime) -> list[Reading]:
-        return await run_in_thread(
-            self._reader, lambda conn: sql.readings_between(conn, user_id, start, end)
-        )
-
-    async def reading_of(self, user_id: int, reading_id: int) -> Reading | None:
-        return await run_in_thread(
-            self._reader, lambda conn: sql.reading_by_id(conn, user_id, reading_id)
-        )
-
-    async def correct_reading(
-        self,
-        user_id: int,
-        reading_id: int,
-        changes: ReadingChanges,
-        *,
-        on_slow: OnSlow | None = None,
-    ) -> Reading | None:
-        return await self._writes.write(
-            lambda conn: sql.correct_reading(conn, user_id, reading_id, changes), on_slow
-        )
-
-    async def newest_reading(self, user_id: int) -> Reading | None:
-        return await run_in_thread(self._reader, lambda conn: sql.newest_reading(conn, user_id))
-
-    async def member_readings(
-        self,
-        *,
-        user_id: int,
-        guild_id: int | None,
-        platform: Platform | None,
-        since: Callable[[ZoneInfo], datetime | None],
-        now: datetime,
-    ) -> MemberReadings:
-        return await run_in_thread(
-            self._reader,
-            lambda conn: sql.member_readings(conn, user_id, guild_id, platform, since, now),
-        )
-
-    # ---- single statements -----------------------------------------------------------------
-
-    async def get_state(self, key: str) -> str | None:
-        async with self._transaction(write=False) as tx:
-            rows = list(
-                await tx.execute_fetchall("SELECT value FROM bot_state WHERE key = ?", (key,))
-            )
-        return str(rows[0][0]) if rows else None
-
-    async def set_state(self, key: str, value: str) -> None:
-        async with self._transaction(write=True) as tx:
-            await tx.execute(
-                "INSERT INTO bot_state (key, value) VALUES (?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (key, value),
-            )

@@ -9,8 +9,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import aiosqlite
-
 from bot.domain.digest import DigestMember
 from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
 from storage.sqlite_goals import guild_goals
@@ -41,7 +39,7 @@ def _run(row: Sequence[Any]) -> DigestRun:
 class SQLiteDigests:
     """Digest data and claims, run in `SQLiteStorage`'s transactions."""
 
-    _transaction: Callable[..., AbstractAsyncContextManager[aiosqlite.Connection]]
+    _transaction: Callable[..., AbstractAsyncContextManager[Any]]
 
     # ---- digests ---------------------------------------------------------------------------
 
@@ -55,7 +53,7 @@ class SQLiteDigests:
                 SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions,
                        g.first_logged_at, m.hidden
                 FROM member_guilds g JOIN members m ON m.user_id = g.user_id
-                WHERE g.guild_id = ?
+                WHERE g.guild_id = ? ORDER BY g.user_id
                 """,
                 (guild_id,),
             )
@@ -116,7 +114,8 @@ class SQLiteDigests:
         )
         restart = (
             ", pages_posted = 0, message_ids = '[]', reason = NULL,"
-            " generation = digest_runs.generation + (digest_runs.state = 'posted')"
+            " generation = digest_runs.generation"
+            " + CASE WHEN digest_runs.state = 'posted' THEN 1 ELSE 0 END"
             if force
             else ""
         )

@@ -81,9 +81,9 @@ def set_goal(
 
 def clear_goals(conn: sqlite3.Connection, user_id: int, platform: Platform | None) -> list[Goal]:
     """Remove the member's goal on `platform`, or every goal of theirs; what was removed."""
+    which = "" if platform is None else " AND platform = ?"
     rows = conn.execute(
-        f"DELETE FROM goals WHERE user_id = ? AND (? IS NULL OR platform = ?)"
-        f" RETURNING {GOAL_COLUMNS}",
-        (user_id, platform and platform.value, platform and platform.value),
+        f"DELETE FROM goals WHERE user_id = ?{which} RETURNING {GOAL_COLUMNS}",
+        (user_id,) if platform is None else (user_id, platform.value),
     ).fetchall()
     return sorted((goal(row) for row in rows), key=lambda g: g.platform.value)

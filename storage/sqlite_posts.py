@@ -92,7 +92,7 @@ def last_posts(
         SELECT * FROM (
             SELECT {POST_COLUMNS} FROM posts p
             WHERE p.user_id = ? AND p.platform = ? AND p.posted_at <= ?
-            ORDER BY p.posted_at DESC, p.id DESC LIMIT {WINDOW})
+            ORDER BY p.posted_at DESC, p.id DESC LIMIT {WINDOW}) AS x
         ORDER BY 4, 1
         """,
         (user_id, platform.value, _FAR_FUTURE if until is None else ts(until)),

@@ -32,22 +32,22 @@ _FIRST = "ORDER BY taken_at, id LIMIT 1"
 # "The last at or before now" is "the last at or before this one" unless it is a backfill.
 _COLUMNS = f"{READING_COLUMNS}, logged_at"
 _SURROUNDINGS = f"""
-SELECT 'before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :at {_LAST})
+SELECT 'before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at <= :at {_LAST}) AS x
 UNION ALL
-SELECT 'after', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at > :at {_FIRST})
+SELECT 'after', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at > :at {_FIRST}) AS x
 UNION ALL
-SELECT 'week_before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at < :week {_LAST})
+SELECT 'week_before', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at < :week {_LAST}) AS x
 UNION ALL
-SELECT 'week_first', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at >= :week {_FIRST})
+SELECT 'week_first', * FROM (SELECT {_COLUMNS} {_MINE} AND taken_at >= :week {_FIRST}) AS x
 UNION ALL
 SELECT 'latest', * FROM (
-    SELECT {_COLUMNS} {_MINE} AND taken_at <= :now AND :at <> :now {_LAST})
+    SELECT {_COLUMNS} {_MINE} AND taken_at <= :now AND :at <> :now {_LAST}) AS x
 UNION ALL
 SELECT 'repeat', * FROM (
     SELECT {_COLUMNS} {_MINE}
     AND taken_at BETWEEN :at - :within AND :at + :within
     AND followers = :followers AND following IS :following AND logged_at >= :since
-    ORDER BY abs(taken_at - :at), id DESC LIMIT 1)
+    ORDER BY abs(taken_at - :at), id DESC LIMIT 1) AS x
 """
 
 # No RETURNING: SQLite buffers returned rows in a temporary table first, which costs more
@@ -159,7 +159,7 @@ def member_readings(
         else:
             params["since"] = ts(start)
             sql = f"""
-                SELECT * FROM (SELECT {READING_COLUMNS} {_MINE} AND taken_at < :since {_LAST})
+                SELECT * FROM (SELECT {READING_COLUMNS} {_MINE} AND taken_at < :since {_LAST}) AS x
                 UNION ALL
                 SELECT {READING_COLUMNS} {_MINE} AND taken_at >= :since
                 ORDER BY taken_at, id
@@ -265,7 +265,7 @@ def latest_per_platform(conn: sqlite3.Connection, user_id: int, now: int) -> lis
         SELECT {READING_COLUMNS} FROM (
             SELECT *, ROW_NUMBER() OVER (
                 PARTITION BY platform ORDER BY taken_at DESC, id DESC) AS newest
-            FROM readings WHERE user_id = ? AND taken_at <= ?)
+            FROM readings WHERE user_id = ? AND taken_at <= ?) AS x
         WHERE newest = 1 ORDER BY platform
         """,
         (user_id, now),

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
-
-import aiosqlite
+from typing import Any
 
 from bot.domain.models import Post, Reading
 from bot.domain.reminders import ReminderCandidate
@@ -22,7 +21,7 @@ WITH home AS (
     SELECT user_id, guild_id FROM (
         SELECT user_id, guild_id,
                ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY first_logged_at, guild_id) AS n
-        FROM member_guilds)
+        FROM member_guilds) AS ranked
     WHERE n = 1),
 effective AS (
     SELECT m.user_id, m.mentions, m.dms_closed_at, m.posts_per_week,
@@ -43,7 +42,7 @@ effective AS (
 class SQLiteReminders:
     """Reminder schedules and records, run in `SQLiteStorage`'s transactions."""
 
-    _transaction: Callable[..., AbstractAsyncContextManager[aiosqlite.Connection]]
+    _transaction: Callable[..., AbstractAsyncContextManager[Any]]
 
     # ---- reminders -------------------------------------------------------------------------
 
@@ -134,7 +133,7 @@ class SQLiteReminders:
                 SELECT {READING_COLUMNS} FROM (
                     SELECT *, ROW_NUMBER() OVER (
                         PARTITION BY platform ORDER BY taken_at DESC, id DESC) AS n
-                    FROM readings WHERE user_id = :user AND taken_at < :since)
+                    FROM readings WHERE user_id = :user AND taken_at < :since) AS x
                 WHERE n = 1
                 UNION ALL
                 SELECT {READING_COLUMNS} FROM readings WHERE user_id = :user AND taken_at >= :since

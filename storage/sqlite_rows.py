@@ -8,8 +8,6 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
-
 from bot.domain.models import Platform, Reading, Source
 
 log = logging.getLogger(__name__)
@@ -80,6 +78,6 @@ def readings(found: Iterable[Sequence[Any]]) -> list[Reading]:
     return [reading(row) for row in found]
 
 
-async def fetch_all(db: aiosqlite.Connection, sql: str, params: Any = ()) -> list[Any]:
+async def fetch_all(db: Any, sql: str, params: Any = ()) -> list[Any]:
     """All rows of one statement, in one trip to the database thread."""
     return list(await db.execute_fetchall(sql, params))

@@ -7,8 +7,6 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
 from bot.domain.models import Platform
 from bot.domain.schedule import DigestDetail, EmptyWeek, GuildSettings
 from storage.ports import OnSlow
@@ -62,7 +60,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
 class SQLiteSettings:
     """Server and member settings, run in `SQLiteStorage`'s transactions."""
 
-    _transaction: Callable[..., AbstractAsyncContextManager[aiosqlite.Connection]]
+    _transaction: Callable[..., AbstractAsyncContextManager[Any]]
     # One statement through the writer (`SQLiteStorage`): committed, or deferred when slow.
     _write_one: Callable[[str, Any, OnSlow | None], Awaitable[None]]
 
