@@ -66,7 +66,7 @@ async def run(
     With `stop_on_signals`, SIGINT and SIGTERM end it too; the sandbox's console handles
     them itself, so that a signal never interrupts a half-run command.
     """
-    storage = await open_storage(settings.database_url)
+    storage = await open_storage(settings.database_url, pool_size=settings.database_pool_size)
     try:
         bot = NetGainBot(storage=storage, settings=settings, clock=clock, force_sync=force_sync)
         async with bot:

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = None
     database_url: Annotated[str, AfterValidator(_database_url)] = "sqlite:///data/netgain.db"
+    # Connections each process keeps to PostgreSQL (SQLite keeps its own few).
+    database_pool_size: Annotated[int, Field(ge=1, le=100)] = 10
     dev_guild_id: Annotated[int, Field(gt=0)] | None = None
     log_level: LogLevel = "INFO"
     # How often each process looks for digests and reminders that a stopped process left

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 _SQLITE_PREFIX = "sqlite:///"
 EXAMPLES = (
-    "sqlite:///data/netgain.db (relative) or sqlite:////var/lib/netgain/netgain.db (absolute)"
+    "sqlite:///data/netgain.db (relative) or sqlite:////var/lib/netgain/netgain.db (absolute),"
+    " or postgresql://user:password@host:5432/netgain"
 )
 
 
@@ -16,12 +18,23 @@ class SQLiteTarget:
     path: Path
 
 
-def parse_database_url(url: str) -> SQLiteTarget:
-    """Parse a DATABASE_URL; a ValueError's message says what is wrong, for one clear line."""
+@dataclass(frozen=True, slots=True)
+class PostgresTarget:
+    dsn: str  # as asyncpg takes it; it may hold a password, so it is never logged
+
+
+def parse_database_url(url: str) -> SQLiteTarget | PostgresTarget:
+    """Parse a DATABASE_URL; a ValueError's message says what is wrong, for one clear line
+    (never the URL itself, which may hold a password)."""
     text = url.strip()
     scheme = text.split(":", 1)[0].lower()
     if scheme in {"postgres", "postgresql"}:
-        raise ValueError(f"PostgreSQL is not supported by this version yet; use {EXAMPLES}")
+        parts = urlsplit(text)
+        if not parts.hostname and "host=" not in parts.query:
+            raise ValueError(f"needs a host, like {EXAMPLES}")
+        if not parts.path.strip("/"):
+            raise ValueError(f"needs a database name after the host, like {EXAMPLES}")
+        return PostgresTarget("postgresql" + text[len(scheme) :])
     if not text.startswith(_SQLITE_PREFIX):
         raise ValueError(f"must look like {EXAMPLES}")
     path = text[len(_SQLITE_PREFIX) :]

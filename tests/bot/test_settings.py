@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
-from storage.url import parse_database_url
+from storage.url import PostgresTarget, parse_database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "MTA0NTY3ODkwMTIzNDU2Nzg5.GAbCdE.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -57,8 +57,8 @@ def test_a_missing_token_names_the_setting() -> None:
         ("DATABASE_URL", "sqlite:///", "DATABASE_URL is invalid: needs a file name"),
         (
             "DATABASE_URL",
-            "postgresql://localhost/netgain",
-            "DATABASE_URL is invalid: PostgreSQL is not supported",
+            "postgresql://localhost",
+            "DATABASE_URL is invalid: needs a database name after the host",
         ),
         ("DEV_GUILD_ID", "my-server", "DEV_GUILD_ID is invalid: Input should be a valid integer"),
         ("DEV_GUILD_ID", "-4", "DEV_GUILD_ID is invalid: Input should be greater than 0"),
@@ -90,3 +90,16 @@ def test_empty_values_mean_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_database_urls_for_relative_and_absolute_paths() -> None:
     assert parse_database_url("sqlite:///data/netgain.db").path == Path("data/netgain.db")
     assert parse_database_url("sqlite:////abs/path.db").path == Path("/abs/path.db")
+
+
+def test_postgresql_urls_name_a_host_and_a_database_and_are_never_echoed() -> None:
+    assert parse_database_url("postgres://netgain:s3cret@db.internal:5432/netgain") == (
+        PostgresTarget("postgresql://netgain:s3cret@db.internal:5432/netgain")
+    )
+    assert parse_database_url("postgresql://db/netgain") == PostgresTarget(
+        "postgresql://db/netgain"
+    )
+    for wrong in ("postgresql://netgain:s3cret@db.internal:5432/", "postgresql:///netgain"):
+        with pytest.raises(ValueError, match="needs a") as refused:
+            parse_database_url(wrong)
+        assert "s3cret" not in str(refused.value)

@@ -3,37 +3,46 @@ the schema is searched, so a new table that holds user ids fails here until it i
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.domain.models import PostCounts, PostDraft, ReadingDraft
 from bot.usecases import goals, posting, tracking
-from storage.sqlite import SQLiteStorage
+from storage.postgres import PostgresStorage
+from storage.sql_storage import SQLStorage
+from tests.support.db import rows
 
 NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
 ALICE, BOB, GUILD, OTHER = 987654321012345678, 202, 9001, 9002
 
 
-def references(path: Path, user_id: int) -> list[tuple[str, str, int]]:
-    """(table, column, rows) for every column anywhere that holds `user_id`."""
+async def references(storage: SQLStorage, user_id: int) -> list[tuple[str, str, int]]:
+    """(table, column, rows) for every column anywhere that holds `user_id`, read from the
+    database's own catalogue (SQLite's or PostgreSQL's)."""
+    if isinstance(storage, PostgresStorage):
+        columns = await rows(
+            storage,
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema()",
+        )
+    else:
+        columns = await rows(
+            storage,
+            "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c"
+            " WHERE m.type = 'table'",
+        )
     found = []
-    with closing(sqlite3.connect(path)) as db:
-        tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            for column in [row[1] for row in db.execute(f"PRAGMA table_info({table})")]:
-                count = db.execute(
-                    f"SELECT count(*) FROM {table} WHERE {column} = ? OR {column} = ?"
-                    f" OR CAST({column} AS TEXT) LIKE ?",
-                    (user_id, str(user_id), f"%{user_id}%"),
-                ).fetchone()[0]
-                if count:
-                    found.append((table, column, count))
+    for table, column in columns:
+        [(count,)] = await rows(
+            storage,
+            f"SELECT count(*) FROM {table} WHERE CAST({column} AS TEXT) LIKE ?",
+            (f"%{user_id}%",),
+        )
+        if count:
+            found.append((table, column, count))
     return found
 
 
-async def a_full_history(storage: SQLiteStorage, user_id: int) -> None:
+async def a_full_history(storage: SQLStorage, user_id: int) -> None:
     for guild, followers in ((GUILD, 1_000), (OTHER, 1_010)):
         draft = ReadingDraft(user_id, guild, None, followers, 10, display_name="someone")
         await tracking.log_reading(storage, draft, now=NOW - timedelta(days=3), confirmed=True)
@@ -56,17 +65,17 @@ async def a_full_history(storage: SQLiteStorage, user_id: int) -> None:
     )
 
 
-async def test_forget_everything_leaves_no_trace(storage: SQLiteStorage, db_path: Path) -> None:
+async def test_forget_everything_leaves_no_trace(storage: SQLStorage) -> None:
     await a_full_history(storage, ALICE)
     await a_full_history(storage, BOB)
-    assert references(db_path, ALICE)  # the search finds her before
+    assert await references(storage, ALICE)  # the search finds her before
     removed = await storage.forget(ALICE, None)
     assert (removed.readings, removed.posts, removed.goals, removed.servers) == (3, 1, 1, 2)
-    assert references(db_path, ALICE) == []
+    assert await references(storage, ALICE) == []
     assert (await storage.footprint(BOB, None)).readings == 3  # nobody else's rows go
 
 
-async def test_forget_one_server_keeps_the_rest(storage: SQLiteStorage, db_path: Path) -> None:
+async def test_forget_one_server_keeps_the_rest(storage: SQLStorage) -> None:
     await a_full_history(storage, ALICE)
     await storage.forget(ALICE, GUILD)
     left = await storage.footprint(ALICE, GUILD)

@@ -12,7 +12,7 @@ from bot.domain.errors import UserError
 from bot.domain.models import Period, Platform, ReadingDraft
 from bot.usecases import goals, tracking
 from storage.sqlite import SQLiteStorage
-from tests.support.db import count_rows
+from tests.support.db import count
 
 NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)
 ALICE, BOB, GUILD, OTHER_GUILD = 101, 202, 9001, 9002
@@ -34,7 +34,7 @@ async def test_one_goal_per_platform_replaced_and_cleared(storage: SQLiteStorage
     ]
     removed = await goals.clear_goals(storage, ALICE, None)
     assert {g.platform for g in removed} == {Platform.TIKTOK, Platform.YOUTUBE}
-    assert count_rows(storage.path, "goals") == 0
+    assert await count(storage, "goals") == 0
 
 
 async def test_a_goal_the_latest_reading_reaches_is_refused_and_nothing_is_written(
@@ -44,7 +44,7 @@ async def test_a_goal_the_latest_reading_reaches_is_refused_and_nothing_is_writt
     await tracking.log_reading(storage, draft, now=NOW - timedelta(hours=1))
     with pytest.raises(UserError, match="already have 5,000"):
         await set_goal(storage, 5_000)
-    assert count_rows(storage.path, "goals") == 0
+    assert await count(storage, "goals") == 0
     await set_goal(storage, 5_001)
     history = await tracking.history(
         storage, user_id=ALICE, guild_id=GUILD, platform=None, period=Period.WEEK, now=NOW

@@ -4,19 +4,18 @@ the last thirty for the rates, and only a server's own members for its digest.""
 from __future__ import annotations
 
 import sqlite3
-from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import asyncpg
 import pytest
 
 from bot.domain.models import Period, Platform, PostCounts, PostDraft, ReadingDraft
 from bot.usecases import posting, tracking
 from bot.usecases.posting import AlreadyPosted, PostLogged
 from storage.sqlite import SQLiteStorage
-from tests.support.db import count_rows
+from tests.support.db import count
 
 NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)  # a Thursday
 ALICE, BOB, GUILD, OTHER_GUILD = 101, 202, 9001, 9002
@@ -81,20 +80,25 @@ async def test_a_repeat_is_refused_and_nothing_is_written(storage: SQLiteStorage
     # Another link, or the same numbers later, is another post.
     await post(storage, draft(link="https://example.com/v/2"), NOW)
     await post(storage, draft(link="https://example.com/v/1"), NOW + timedelta(minutes=11))
-    assert count_rows(storage.path, "posts") == 3
+    assert await count(storage, "posts") == 3
 
 
-def test_the_database_itself_refuses_more_likes_than_views(storage: SQLiteStorage) -> None:
-    with closing(sqlite3.connect(storage.path)) as db, pytest.raises(sqlite3.IntegrityError):
-        db.execute(
-            "INSERT INTO posts (user_id, platform, posted_at, views, likes, comments, shares,"
-            " source, logged_at) VALUES (1, 'tiktok', 0, 10, 11, 0, 0, 'self_reported', 0)"
+async def test_the_database_itself_refuses_more_likes_than_views(
+    storage: SQLiteStorage,
+) -> None:
+    await post(storage, draft(), NOW)  # the member exists: only the CHECK can refuse
+    with pytest.raises((sqlite3.IntegrityError, asyncpg.IntegrityConstraintViolationError)):
+        await storage._write(
+            lambda conn: conn.execute(
+                "INSERT INTO posts (user_id, platform, posted_at, views, likes, comments,"
+                " shares, source, logged_at)"
+                f" VALUES ({ALICE}, 'tiktok', 0, 10, 11, 0, 0, 'self_reported', 0)"
+            ),
+            None,
         )
 
 
-async def test_a_digest_gets_only_its_own_members_posts(
-    storage: SQLiteStorage, db_path: Path
-) -> None:
+async def test_a_digest_gets_only_its_own_members_posts(storage: SQLiteStorage) -> None:
     await post(storage, draft(), NOW - timedelta(days=200))  # old: only for the rates
     await post(storage, draft(), NOW - timedelta(days=2))
     await post(storage, draft(user_id=BOB, guild_id=OTHER_GUILD), NOW - timedelta(days=2))
@@ -103,4 +107,4 @@ async def test_a_digest_gets_only_its_own_members_posts(
     )
     assert {p.user_id for p in data.posts} == {ALICE}
     assert len(data.posts) == 2  # the last thirty on each platform include the old one
-    assert count_rows(db_path, "posts") == 3
+    assert await count(storage, "posts") == 3

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import AsyncExitStack
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.domain.models import Platform, ReadingDraft
 from bot.domain.schedule import EmptyWeek, GuildSettings
 from bot.usecases.tracking import Logged, log_reading
+from storage.postgres import PostgresStorage
 from storage.schedules import MemberSettings, RunState
 from storage.sqlite import SQLiteStorage
-from tests.support.db import query
+from tests.support.db import rows
+from tests.support.postgres import POSTGRES_URL, postgres_schema
 
 NOW = datetime(2026, 11, 16, 9, tzinfo=UTC)
 WEEK = date(2026, 11, 9)
@@ -130,9 +135,17 @@ async def test_a_skip_is_recorded_once_and_blocks_claims(storage: SQLiteStorage)
     assert run is not None and run.state is RunState.SKIPPED
 
 
-async def test_two_processes_racing_for_one_claim(db_path: Path) -> None:
-    first, second = await SQLiteStorage.open(db_path), await SQLiteStorage.open(db_path)
-    try:
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_two_processes_racing_for_one_claim(db_path: Path, backend: str) -> None:
+    async with AsyncExitStack() as stack:
+        if backend == "sqlite":
+            first, second = await SQLiteStorage.open(db_path), await SQLiteStorage.open(db_path)
+        else:
+            schema = await stack.enter_async_context(postgres_schema())
+            first = await PostgresStorage.open(POSTGRES_URL, pool_size=4, schema=schema)
+            second = await PostgresStorage.open(POSTGRES_URL, pool_size=4, schema=schema)
+        stack.push_async_callback(first.close)
+        stack.push_async_callback(second.close)
         results = await asyncio.gather(
             *(
                 store.claim_digest(GUILD, WEEK, owner=name, now=NOW, lease_until=LEASE)
@@ -140,11 +153,8 @@ async def test_two_processes_racing_for_one_claim(db_path: Path) -> None:
                 for store, name in ((first, "one"), (second, "two"))
             )
         )
-    finally:
-        await first.close()
-        await second.close()
-    assert sum(result is not None for result in results) == 1
-    assert query(db_path, "SELECT attempts FROM digest_runs") == [(1,)]
+        assert sum(result is not None for result in results) == 1
+        assert await rows(first, "SELECT attempts FROM digest_runs") == [(1,)]
 
 
 async def test_digest_data_is_this_servers_members_and_window(storage: SQLiteStorage) -> None:
@@ -237,14 +247,14 @@ async def test_recent_readings_include_the_one_before_on_each_platform(
     ]
 
 
-async def test_log_keeps_the_members_name_in_each_server(
-    storage: SQLiteStorage, db_path: Path
-) -> None:
+async def test_log_keeps_the_members_name_in_each_server(storage: SQLiteStorage) -> None:
     await log(storage, 1, 100, NOW, name="ana")
     await log(storage, 1, 101, NOW + timedelta(hours=1), name="ana")
     await log(storage, 1, 102, NOW + timedelta(hours=2), name="Ana B")
     await log(storage, 1, 103, NOW + timedelta(hours=3), guild=OTHER, name="anab")
-    assert query(db_path, "SELECT guild_id, display_name FROM member_guilds ORDER BY guild_id") == [
+    assert await rows(
+        storage, "SELECT guild_id, display_name FROM member_guilds ORDER BY guild_id"
+    ) == [
         (GUILD, "Ana B"),
         (OTHER, "anab"),
     ]

@@ -46,3 +46,14 @@ class WriteLockHolder:
     def __exit__(self, *exc: object) -> None:
         self.release.set()
         self.thread.join(timeout=10)
+
+
+async def rows(storage: Any, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
+    """A statement's rows, read through the storage's own connection, on either backend
+    (the statement in the SQL both share; `storage.pg_sql` translates it for PostgreSQL)."""
+    found = await storage._read(lambda conn: conn.execute(sql, params).fetchall())
+    return [tuple(row) for row in found]
+
+
+async def count(storage: Any, table: str) -> int:
+    return int((await rows(storage, f"SELECT count(*) FROM {table}"))[0][0])
