@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         help=f"the sandbox's own database file (default: {DEFAULT_DATABASE})",
     )
     sandbox.add_argument("--name", help="your name in the sandbox (default: your login name)")
+    migrate = commands.add_parser(
+        "migrate", help="copy a SQLite database into PostgreSQL (safe to run again)"
+    )
+    migrate.add_argument("--from", dest="source", required=True, help="sqlite:///path.db")
+    migrate.add_argument("--to", dest="target", required=True, help="postgresql://…")
+    migrate.add_argument(
+        "--force", action="store_true", help="replace what the target already holds"
+    )
     return parser
 
 
@@ -65,6 +73,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         if command == "sandbox":
             raise SystemExit(_sandbox(settings, args))
+        if command == "migrate":
+            raise SystemExit(asyncio.run(_migrate(settings, args)))
         _connect(settings, sync_only=command == "sync")
     except KeyboardInterrupt:
         pass
@@ -96,6 +106,67 @@ def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     if options.script is not None and not options.script.is_file():
         _stop(f"no script at {options.script}", 2)
     return asyncio.run(run_sandbox(settings, options))
+
+
+async def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    """Copy --from (SQLite) into --to (PostgreSQL), with a progress bar, then count."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+    from rich.table import Table
+
+    from storage.copy import copy_database
+    from storage.postgres import PostgresStorage
+    from storage.sqlite import SQLiteStorage
+    from storage.url import PostgresTarget, SQLiteTarget, parse_database_url
+
+    setup_logging("WARNING")
+    try:
+        source, target = parse_database_url(args.source), parse_database_url(args.target)
+    except ValueError as error:
+        _stop(f"--from/--to: {error}", 2)
+    if not isinstance(source, SQLiteTarget) or not isinstance(target, PostgresTarget):
+        _stop("migrate copies from a sqlite:/// database to a postgresql:// one", 2)
+    if not source.path.is_file():
+        _stop(f"no SQLite database at {source.path}", 2)
+    console = Console(stderr=True)
+    opened_source = await SQLiteStorage.open(source.path)
+    try:
+        opened_target = await PostgresStorage.open(
+            target.dsn, pool_size=min(settings.database_pool_size, 2)
+        )
+        try:
+            with Progress(
+                TextColumn("{task.description:<24}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=console,
+            ) as bar:
+                tasks: dict[str, TaskID] = {}
+
+                def advance(table: str, done: int, total: int) -> None:
+                    if table not in tasks:
+                        label = table if total else f"{table} (empty)"
+                        tasks[table] = bar.add_task(label, total=max(total, 1))
+                    bar.update(tasks[table], completed=done if total else 1)
+
+                counted = await copy_database(
+                    opened_source, opened_target, force=args.force, progress=advance
+                )
+        finally:
+            await opened_target.close()
+    finally:
+        await opened_source.close()
+    table = Table("table", "SQLite rows", "PostgreSQL rows", "")
+    for row in counted:
+        table.add_row(
+            row.table, f"{row.source:,}", f"{row.target:,}", "ok" if row.matches else "DIFFERS"
+        )
+    Console().print(table)
+    if all(row.matches for row in counted):
+        print("Copied: every table holds the same rows on both sides.")
+        return 0
+    print("The counts differ: the copy was kept, but check the tables marked DIFFERS.")
+    return 1
 
 
 def _connect(settings: Settings, *, sync_only: bool) -> None:
