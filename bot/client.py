@@ -8,7 +8,7 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import discord
@@ -25,6 +25,9 @@ from storage import Storage
 log = logging.getLogger(__name__)
 # How long a stop waits to hand its unfinished claims over (the database may be locked).
 RELEASE_WAIT = 2.0
+# Interactions recorded as stored are kept this long, and forgotten this often.
+KEEP_INTERACTIONS = timedelta(days=1)
+PRUNE_EVERY = timedelta(hours=1)
 
 EXTENSIONS = (
     "cogs.tracking",
@@ -90,6 +93,7 @@ class NetGainBot(commands.Bot):
     async def setup_hook(self) -> None:
         # Started here, once: on_ready fires again after every reconnect.
         self.jobs.start()
+        self.jobs.every("forget interactions seen a day ago", self._prune, PRUNE_EVERY)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await sync_commands(self, force=self.force_sync)
@@ -104,6 +108,12 @@ class NetGainBot(commands.Bot):
         # one (or another process) to take over at once, not after its lease runs out.
         await self._release_claims()
         await super().close()
+
+    async def _prune(self) -> None:
+        try:
+            await self.storage.prune_interactions(self.now() - KEEP_INTERACTIONS)
+        except Exception:
+            log.exception("Could not forget old interactions; trying again later")
 
     async def _release_claims(self) -> None:
         """Best effort, and quick: a claim not released here expires with its lease."""

@@ -67,6 +67,27 @@ def user_message(error: BaseException) -> str | None:
     return None
 
 
+# Discord's codes for an interaction that was answered already, or that no longer exists: what
+# a process sees when another process received the same interaction and answered first.
+ALREADY_ANSWERED = 40060
+UNKNOWN_INTERACTION = 10062
+
+
+def answered_elsewhere(error: BaseException) -> bool:
+    """Whether `error` only says another process answered this interaction first."""
+    cause = unwrap(error)
+    return isinstance(cause, discord.HTTPException) and cause.code in (
+        ALREADY_ANSWERED,
+        UNKNOWN_INTERACTION,
+    )
+
+
+def handled_elsewhere(interaction: discord.Interaction[Any]) -> None:
+    """Another process received this interaction too and stored what it asked: it answers
+    the member; this one stays quiet."""
+    log.info("Left to the process that handled it first: %s", describe(interaction))
+
+
 def describe(interaction: discord.Interaction[Any]) -> str:
     """The context a log line needs to find what happened: command, options, who and where."""
     if interaction.command is not None:
@@ -112,13 +133,18 @@ async def reply_ephemeral(
             await interaction.followup.send(content or discord.utils.MISSING, **kwargs)
         else:
             await interaction.response.send_message(content, **kwargs)
-    except discord.NotFound:
-        log.warning("Interaction expired before it could be answered: %s", describe(interaction))
-    except discord.HTTPException:
-        log.exception("Could not answer %s", describe(interaction))
+    except discord.HTTPException as error:
+        if answered_elsewhere(error):
+            log.info("Not answered here (%s): %s", error, describe(interaction))
+        else:
+            log.exception("Could not answer %s", describe(interaction))
 
 
 async def report_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    if answered_elsewhere(error):
+        # Not an error of ours: a second process got the same interaction, or it expired.
+        log.info("Not answered here (%s): %s", unwrap(error), describe(interaction))
+        return
     message = user_message(error)
     if message is None:
         log.error("Unexpected error in %s", describe(interaction), exc_info=unwrap(error))

@@ -35,6 +35,7 @@ DIGEST = "digest:"
 REMINDERS = "reminders:"
 SWEEP = "sweep:"
 ONCE = "sweep-once:"
+EVERY = "every:"
 # A reminder time missed by more than this (the process was down) is not sent late.
 REMINDER_GRACE = timedelta(hours=6)
 
@@ -211,6 +212,20 @@ class Jobs:
 
     def remove_reminders(self) -> None:
         self._remove(REMINDERS)
+
+    # ---- housekeeping ----------------------------------------------------------------------
+
+    def every(self, name: str, run: Run, interval: timedelta) -> None:
+        """Run `run()` every `interval` (first after one interval), in every process."""
+        self.scheduler.add_job(
+            self._tracked(run),
+            IntervalTrigger(seconds=interval.total_seconds(), timezone=UTC),
+            id=f"{EVERY}{name}",
+            name=name,
+            replace_existing=True,
+            misfire_grace_time=int(interval.total_seconds()),
+            coalesce=True,
+        )
 
     # ---- finishing what a stopped process left ------------------------------------------
 

@@ -86,6 +86,15 @@ class Stored:
     found: Surroundings
 
 
+@dataclass(frozen=True, slots=True)
+class HandledElsewhere:
+    """The interaction that asked for this write was stored already, by another process that
+    received it too (`storage.sqlite_interactions`): nothing was written, and that process
+    answers the member."""
+
+    interaction_id: int
+
+
 class LogRules(Protocol[RefusalT_co]):
     """The use case's decisions, run by storage inside its write transaction.
 
@@ -110,7 +119,7 @@ class ReadingsPort(Protocol):
         now: datetime,
         rules: LogRules[RefusalT],
         on_slow: OnSlow | None = None,
-    ) -> Stored | RefusalT:
+    ) -> Stored | RefusalT | HandledElsewhere:
         """Read around the new reading, check it, and store it: one transaction, committed
         (durably) when this returns `Stored`; nothing written when `rules` refuse."""
         ...
@@ -204,7 +213,7 @@ class PostsPort(Protocol):
         now: datetime,
         rules: PostRules[RefusalT],
         on_slow: OnSlow | None = None,
-    ) -> PostStored | RefusalT:
+    ) -> PostStored | RefusalT | HandledElsewhere:
         """Check and store one post: one transaction, committed (durably) when this returns
         `PostStored`; nothing written when `rules` refuse."""
         ...

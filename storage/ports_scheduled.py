@@ -155,3 +155,7 @@ class ClaimsPort(Protocol):
     async def release_claims(self, owner: str, *, now: datetime) -> int:
         """Let go of this process's unfinished claims (digests and reminders) so another can
         take them over at once; how many there were."""
+
+    async def prune_interactions(self, before: datetime) -> int:
+        """Forget the interactions seen before `before` (`storage.sqlite_interactions`): none
+        is delivered again that late. How many."""

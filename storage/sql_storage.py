@@ -24,12 +24,14 @@ from bot.domain.models import Platform, PostDraft, Reading, ReadingDraft
 from storage import sqlite_forget as forget_sql
 from storage import sqlite_goals as goals_sql
 from storage import sqlite_import as import_sql
+from storage import sqlite_interactions as interactions_sql
 from storage import sqlite_posts as posts_sql
 from storage import sqlite_readings as sql
 from storage.base import Storage
 from storage.ports import (
     GoalRules,
     GoalSet,
+    HandledElsewhere,
     LogRules,
     MemberReadings,
     OnSlow,
@@ -81,7 +83,7 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         now: datetime,
         rules: LogRules[RefusalT],
         on_slow: OnSlow | None = None,
-    ) -> Stored | RefusalT:
+    ) -> Stored | RefusalT | HandledElsewhere:
         return await self._write(
             lambda conn: sql.log_reading(conn, draft, now, rules), on_slow, member=draft.user_id
         )
@@ -100,7 +102,7 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         now: datetime,
         rules: PostRules[RefusalT],
         on_slow: OnSlow | None = None,
-    ) -> PostStored | RefusalT:
+    ) -> PostStored | RefusalT | HandledElsewhere:
         return await self._write(
             lambda conn: posts_sql.log_post(conn, draft, now, rules), on_slow, member=draft.user_id
         )
@@ -205,6 +207,9 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         return await self._read(
             lambda conn: sql.member_readings(conn, user_id, guild_id, platform, since, now),
         )
+
+    async def prune_interactions(self, before: datetime) -> int:
+        return await self._write(lambda conn: interactions_sql.prune(conn, before), None)
 
     # ---- single statements -----------------------------------------------------------------
 

@@ -15,7 +15,8 @@ from typing import Any, TypeVar
 
 from bot.domain.engagement import WINDOW
 from bot.domain.models import Platform, Post, PostCounts, PostDraft
-from storage.ports import PostRules, PostStored, PostSurroundings
+from storage.ports import HandledElsewhere, PostRules, PostStored, PostSurroundings
+from storage.sqlite_interactions import first_sight
 from storage.sqlite_profile import join, profile
 from storage.sqlite_rows import instant, platform_of, source_of, ts
 
@@ -157,8 +158,10 @@ def _repeat(
 
 def log_post(
     conn: sqlite3.Connection, draft: PostDraft, now: datetime, rules: PostRules[RefusalT]
-) -> PostStored | RefusalT:
+) -> PostStored | RefusalT | HandledElsewhere:
     """The whole of /post in its write transaction: place, check, write, read back."""
+    if not first_sight(conn, draft.interaction_id, now):
+        return HandledElsewhere(draft.interaction_id or 0)
     member = profile(conn, draft.user_id, draft.guild_id, platform_to_show=False)
     placement = rules.place(member)
     found = PostSurroundings(profile=member, placement=placement, repeat=None)

@@ -14,8 +14,16 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import MemberProfile, Platform, Reading, ReadingDraft
-from storage.ports import LogRules, MemberReadings, ReadingChanges, Stored, Surroundings
+from storage.ports import (
+    HandledElsewhere,
+    LogRules,
+    MemberReadings,
+    ReadingChanges,
+    Stored,
+    Surroundings,
+)
 from storage.sqlite_goals import goal_on
+from storage.sqlite_interactions import first_sight
 from storage.sqlite_posts import last_posts, posted_instants
 from storage.sqlite_profile import join, profile
 from storage.sqlite_rows import READING_COLUMNS, instant, reading, readings, ts
@@ -107,8 +115,10 @@ def _surroundings(
 
 def log_reading(
     conn: sqlite3.Connection, draft: ReadingDraft, now: datetime, rules: LogRules[RefusalT]
-) -> Stored | RefusalT:
+) -> Stored | RefusalT | HandledElsewhere:
     """The whole of /log in its write transaction: read, let `rules` decide, write."""
+    if not first_sight(conn, draft.interaction_id, now):
+        return HandledElsewhere(draft.interaction_id or 0)
     found = _surroundings(
         conn,
         draft,

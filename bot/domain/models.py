@@ -100,6 +100,8 @@ class ReadingDraft:
     day: date | None = None
     note: str | None = None
     display_name: str | None = None  # how the member appears in this server, for the digest
+    # The interaction that asked for it: stored once however many processes receive it.
+    interaction_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +148,7 @@ class PostDraft:
     day: date | None = None
     source: Source = Source.SELF_REPORTED
     display_name: str | None = None
+    interaction_id: int | None = None  # as `ReadingDraft.interaction_id`
 
 
 UTC_ZONE = ZoneInfo("UTC")

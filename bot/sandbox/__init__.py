@@ -11,7 +11,7 @@ import logging
 import re
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.client import NetGainBot
@@ -73,6 +73,13 @@ def _import_simcord() -> None:
         state_log.setLevel(level)
 
 
+async def forget_simulated_interactions(bot: NetGainBot) -> None:
+    """The simulated Discord numbers its interactions from the same start in every session,
+    where Discord never reuses an id: forget those a past session stored, or a new command
+    could be taken for one another process already handled (`storage.sqlite_interactions`)."""
+    await bot.storage.prune_interactions(bot.now() + timedelta(days=365_000))
+
+
 async def run_sandbox(settings: Settings, options: SandboxOptions) -> int:
     """Run the sandbox until the person quits (or the script ends); returns the exit status."""
     _import_simcord()
@@ -105,6 +112,7 @@ async def run_sandbox(settings: Settings, options: SandboxOptions) -> int:
         # Sandbox time starts now, or where the last session left it if that is later, so the
         # sandbox's history never sees time run backwards. The wall clock (which the bot and
         # its scheduler read) is set before the bot starts, so jobs are scheduled against it.
+        await forget_simulated_interactions(bot)
         stored = await bot.storage.get_state(CLOCK_KEY)
         start = max(datetime.now(UTC), datetime.fromisoformat(stored or "2000-01-01T00:00Z"))
         with time_machine.travel(start, tick=False) as traveller:

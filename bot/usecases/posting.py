@@ -12,7 +12,15 @@ from bot.domain.errors import UserError
 from bot.domain.models import MemberProfile, Post, PostDraft
 from bot.domain.summaries import Posting, posting
 from bot.usecases.tracking import place
-from storage.ports import OnSlow, Placement, PostRules, PostsPort, PostStored, PostSurroundings
+from storage.ports import (
+    HandledElsewhere,
+    OnSlow,
+    Placement,
+    PostRules,
+    PostsPort,
+    PostStored,
+    PostSurroundings,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +76,10 @@ def check_counts(draft: PostDraft) -> None:
 
 async def log_post(
     posts: PostsPort, draft: PostDraft, *, now: datetime, on_slow: OnSlow | None = None
-) -> PostLogged | AlreadyPosted:
+) -> PostLogged | AlreadyPosted | HandledElsewhere:
     """Store a post unless its counts are impossible (a UserError) or it repeats one just
-    logged; committed durably when this returns `PostLogged`. One trip to the database."""
+    logged; committed durably when this returns `PostLogged`. One trip to the database.
+    `HandledElsewhere`: another process received the same interaction and stored it."""
     check_counts(draft)
     rules: PostRules[AlreadyPosted] = _Rules(draft=draft, now=now)
     outcome = await posts.log_post(draft, now=now, rules=rules, on_slow=on_slow)

@@ -15,6 +15,7 @@ from bot.domain.purges import Drop, is_drop, purged_readings
 from bot.domain.rules import Measured, week_to_date
 from bot.domain.summaries import history_since
 from storage.ports import (
+    HandledElsewhere,
     LogRules,
     MembersPort,
     OnSlow,
@@ -161,9 +162,10 @@ async def log_reading(
     now: datetime,
     confirmed: bool = False,
     on_slow: OnSlow | None = None,
-) -> Logged | NeedsConfirmation | AlreadyLogged:
+) -> Logged | NeedsConfirmation | AlreadyLogged | HandledElsewhere:
     """Store a reading unless it needs confirming or repeats one just logged; committed
-    durably when this returns `Logged`. One trip to the database, unless it has to wait
+    durably when this returns `Logged` (`HandledElsewhere`: another process received the
+    same interaction and stored it). One trip to the database, unless it has to wait
     for the write lock (then `on_slow` runs once, after `storage.ports.SLOW_WRITE`)."""
     rules: LogRules[Refusal] = _Rules(draft=draft, now=now, confirmed=confirmed)
     outcome = await readings.log_reading(draft, now=now, rules=rules, on_slow=on_slow)

@@ -13,12 +13,13 @@ from discord.ext import commands
 from bot.domain.errors import UserError
 from bot.domain.free_text import LINK_MAX, link_problem
 from bot.domain.models import Platform, PostCounts, PostDraft
-from bot.errors import defer_when_slow
+from bot.errors import defer_when_slow, handled_elsewhere
 from bot.usecases import posting
 from bot.usecases.posting import PostLogged
 from cogs.posting import render
 from cogs.tracking.cog import answer
 from cogs.tracking.options import DAY, PLATFORM, count_option
+from storage.ports import HandledElsewhere
 
 if TYPE_CHECKING:
     from bot.client import NetGainBot
@@ -87,6 +88,7 @@ class Posting(commands.Cog):
             link=link,
             day=date,
             display_name=interaction.user.display_name,
+            interaction_id=interaction.id,
         )
         outcome = await posting.log_post(
             self.bot.storage, draft, now=self.bot.now(), on_slow=defer_when_slow(interaction)
@@ -95,5 +97,7 @@ class Posting(commands.Cog):
             await answer(interaction, embed=render.logged(outcome, interaction.user))
             if outcome.new_member:
                 self.bot.dispatch("netgain_member_joined", interaction.user.id)
+        elif isinstance(outcome, HandledElsewhere):
+            handled_elsewhere(interaction)
         else:
             await answer(interaction, content=render.already_posted(outcome), ephemeral=True)

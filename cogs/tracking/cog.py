@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from bot.domain.rules import growth_over
 from bot.domain.series import history_series
 from bot.domain.summaries import summarize
 from bot.domain.visibility import may_see
-from bot.errors import defer_when_slow
+from bot.errors import defer_when_slow, handled_elsewhere
 from bot.usecases import tracking
 from bot.usecases.tracking import AlreadyLogged, History, Logged, NeedsConfirmation
 from bot.views import ConfirmView
@@ -38,7 +39,7 @@ from cogs.tracking.options import (
     POSTS,
     READING,
 )
-from storage.ports import ReadingChanges
+from storage.ports import HandledElsewhere, ReadingChanges
 
 if TYPE_CHECKING:
     from bot.client import NetGainBot
@@ -110,6 +111,7 @@ class Tracking(commands.Cog):
             day=date,
             note=note,
             display_name=interaction.user.display_name,
+            interaction_id=interaction.id,
         )
         outcome = await tracking.log_reading(
             self.bot.storage, draft, now=self.bot.now(), on_slow=defer_when_slow(interaction)
@@ -120,6 +122,8 @@ class Tracking(commands.Cog):
                 self.bot.dispatch("netgain_member_joined", interaction.user.id)
         elif isinstance(outcome, AlreadyLogged):
             await answer(interaction, content=corrections.already_logged(outcome), ephemeral=True)
+        elif isinstance(outcome, HandledElsewhere):
+            handled_elsewhere(interaction)
         else:
             await self._ask_to_confirm(interaction, outcome)
 
@@ -127,11 +131,15 @@ class Tracking(commands.Cog):
         async def store(press: discord.Interaction[Any]) -> None:
             outcome = await tracking.log_reading(
                 self.bot.storage,
-                pending.draft,
+                # The press is an interaction of its own, stored once like the command.
+                dataclasses.replace(pending.draft, interaction_id=press.id),
                 now=self.bot.now(),
                 confirmed=True,
                 on_slow=defer_when_slow(press, thinking=False),
             )
+            if isinstance(outcome, HandledElsewhere):
+                handled_elsewhere(press)
+                return
             if isinstance(outcome, AlreadyLogged):
                 await update(
                     press, content=corrections.already_logged(outcome), embed=None, view=None

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 NETGAIN = Path(sys.executable).with_name("netgain")
 
@@ -122,3 +124,15 @@ def test_a_resumed_sandbox_runs_its_scheduled_jobs_on_time(tmp_path: Path) -> No
     first, second = (re.search(r"NetGain weekly digest · (.+)", d.stdout) for d in runs)
     assert first is not None and second is not None
     assert first.group(1) != second.group(1)  # a week later, the next week's digest
+
+
+@pytest.mark.slow
+def test_a_second_session_on_the_same_database_stores_what_it_logs(tmp_path: Path) -> None:
+    """The simulated Discord numbers interactions from the same start every session: a new
+    /log must not be taken for one an earlier session already stored."""
+    (tmp_path / "one.txt").write_text("/log followers 1200 following 300\n")
+    (tmp_path / "two.txt").write_text("/log followers 1300 following 300\n/net\n")
+    assert netgain(tmp_path, "sandbox", "--script", "one.txt").returncode == 0
+    done = netgain(tmp_path, "sandbox", "--script", "two.txt")
+    assert done.returncode == 0, done.stderr
+    assert "+100 followers (+8.3%)" in done.stdout

@@ -18,6 +18,7 @@ from bot.domain.rules import Change
 from bot.usecases import tracking
 from bot.usecases.tracking import Logged, NeedsConfirmation
 from storage import sqlite_writer
+from storage.ports import HandledElsewhere
 from storage.sqlite import SQLiteStorage
 from storage.sqlite_readings import _SURROUNDINGS
 from tests.support.db import WriteLockHolder, count, count_rows, query, rows
@@ -408,3 +409,27 @@ async def test_a_log_seeks_what_it_reads_however_long_the_history(
     reads = [step for step in plan if "readings" in step]
     assert len(reads) == 6, plan
     assert all("readings_by_time" in step and "taken_at" in step for step in reads), plan
+
+
+async def test_an_interaction_received_twice_is_stored_once(storage: SQLiteStorage) -> None:
+    """Two processes on the same shards both get the interaction: the second stores nothing
+    and learns the first did; another interaction with the same numbers is a repeat."""
+    first = replace(draft(), interaction_id=1_111)
+    assert isinstance(await tracking.log_reading(storage, first, now=NOW), Logged)
+    again = await tracking.log_reading(storage, first, now=NOW)
+    assert again == HandledElsewhere(1_111)
+    other = await tracking.log_reading(storage, replace(first, interaction_id=2_222), now=NOW)
+    assert type(other).__name__ == "AlreadyLogged"
+    assert await count(storage, "readings") == 1
+    both = await asyncio.gather(
+        *(
+            tracking.log_reading(
+                storage, replace(first, user_id=BOB, interaction_id=3_333), now=NOW
+            )
+            for _ in range(2)
+        )
+    )
+    assert sorted(type(b).__name__ for b in both) == ["HandledElsewhere", "Logged"]
+    assert await count(storage, "readings") == 2
+    assert await storage.prune_interactions(NOW + timedelta(seconds=1)) == 3
+    assert await count(storage, "interactions_seen") == 0

@@ -24,6 +24,7 @@ from simcord import Env
 from bot.client import NetGainBot
 from bot.logs import setup_logging
 from bot.runner import run
+from bot.sandbox import forget_simulated_interactions
 from bot.settings import load_settings
 from tests.support.simulated import send_slash
 
@@ -75,6 +76,7 @@ async def serve_commands(env: Env, bot: NetGainBot) -> None:
 
 
 async def connect(bot: NetGainBot) -> None:
+    await forget_simulated_interactions(bot)
     async with simcord.run(bot) as env:
         await serve_commands(env, bot)
 

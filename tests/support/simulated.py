@@ -92,6 +92,23 @@ def send_slash(actor: Any, channel: Any, name: str, /, **options: Any) -> Intera
     return record
 
 
+def send_slash_twice(actor: Any, channel: Any, name: str, /, **options: Any) -> Interaction:
+    """Deliver one slash command twice, as Discord does to two processes started on the same
+    shards by mistake (both see the same interaction: same id, same token)."""
+    env: Env = actor._env
+    record, payload = base_payload(
+        env.backend,
+        type=InteractionType.APPLICATION_COMMAND,
+        channel_id=channel.id,
+        guild_id=actor.guild.id,
+        user_id=actor.id,
+        data=_slash_data(env, actor, channel, name, options),
+    )
+    env.backend.emit("INTERACTION_CREATE", payload)
+    env.backend.emit("INTERACTION_CREATE", payload)
+    return record
+
+
 def take_user_errors(env: Env) -> list[str]:
     """The messages of the errors the bot answered as user mistakes (and acknowledge them).
 
