@@ -156,6 +156,13 @@ class ClaimsPort(Protocol):
         """Let go of this process's unfinished claims (digests and reminders) so another can
         take them over at once; how many there were."""
 
+    async def take_lease(self, name: str, owner: str, *, now: datetime, until: datetime) -> bool:
+        """Hold the lease `name` until `until`, if nobody holds it now; False if another
+        process does (its lease has not run out)."""
+
+    async def drop_lease(self, name: str, owner: str) -> None:
+        """Let go of a lease this process holds, before it runs out."""
+
     async def prune_interactions(self, before: datetime) -> int:
         """Forget the interactions seen before `before` (`storage.sqlite_interactions`): none
         is delivered again that late. How many."""

@@ -43,7 +43,7 @@ from storage.ports import (
 from storage.ports_own_data import Footprint, ImportCounts, MemberData
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
-from storage.sqlite_rows import fetch_all
+from storage.sqlite_rows import fetch_all, ts
 from storage.sqlite_settings import SQLiteSettings
 
 T = TypeVar("T")
@@ -207,6 +207,24 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         return await self._read(
             lambda conn: sql.member_readings(conn, user_id, guild_id, platform, since, now),
         )
+
+    async def take_lease(self, name: str, owner: str, *, now: datetime, until: datetime) -> bool:
+        async with self._transaction(write=True) as db:
+            rows = await fetch_all(
+                db,
+                """
+                INSERT INTO leases (name, owner, lease_until) VALUES (:name, :owner, :until)
+                ON CONFLICT (name) DO UPDATE SET owner = :owner, lease_until = :until
+                WHERE leases.lease_until <= :now
+                RETURNING 1
+                """,
+                {"name": name, "owner": owner, "until": ts(until), "now": ts(now)},
+            )
+        return bool(rows)
+
+    async def drop_lease(self, name: str, owner: str) -> None:
+        async with self._transaction(write=True) as db:
+            await db.execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
 
     async def prune_interactions(self, before: datetime) -> int:
         return await self._write(lambda conn: interactions_sql.prune(conn, before), None)

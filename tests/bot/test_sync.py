@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import discord
+import pytest
 from simcord import Env
 
+from bot import sync
 from bot.client import NetGainBot
 from bot.settings import Settings
+from bot.sync import SYNC_HOLD, SYNC_LEASE, sync_commands
 from storage.sqlite import SQLiteStorage
 from tests.support.db import query
 
@@ -89,3 +96,54 @@ async def test_dev_guild_gets_the_commands_instantly(
     member = guild.add_member(simcord_env.create_user("alice"))
     result = await member.slash(channel, "log", followers=1200, following=300)
     assert not result.ephemeral
+
+
+async def test_processes_starting_together_sync_a_change_once(
+    simcord_env: Env, storage: SQLiteStorage
+) -> None:
+    """Three processes find the commands changed at once: they take turns on the sync lease,
+    the first syncs, the others find it done."""
+    bot = simcord_env.bot
+    await storage.set_state(f"command_sync:{bot.application_id}:global", "an older release")
+    before = len(syncs(simcord_env))
+    done = await asyncio.gather(
+        *(sync_commands(bot, force=False, owner=f"process-{n}") for n in range(3))
+    )
+    assert sorted(done) == [False, False, True]
+    assert len(syncs(simcord_env)) == before + 1
+
+
+async def test_a_sync_lease_left_by_a_stopped_process_runs_out(
+    simcord_env: Env, storage: SQLiteStorage
+) -> None:
+    bot = simcord_env.bot
+    now = bot.now()
+    await storage.set_state(f"command_sync:{bot.application_id}:global", "an older release")
+    # A process took the lease and stopped; it runs out after SYNC_HOLD.
+    assert await storage.take_lease(SYNC_LEASE, "gone", now=now - SYNC_HOLD, until=now)
+    assert await sync_commands(bot, force=False, owner="alive")
+
+
+async def test_identifies_are_paced_across_processes_per_bucket(
+    storage: SQLiteStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discord allows max_concurrency IDENTIFYs per five seconds for the whole bot: a shard
+    of another process in the same bucket waits for the first one's five seconds."""
+    clock = [datetime(2026, 1, 1, tzinfo=UTC)]
+
+    async def waited(seconds: float) -> None:  # virtual time: the clock moves, nothing sleeps
+        clock[0] += timedelta(seconds=seconds)
+
+    monkeypatch.setattr(sync, "_pause", waited)
+
+    def process(name: str) -> Any:
+        return SimpleNamespace(storage=storage, instance_id=name, now=lambda: clock[0])
+
+    start = clock[0]
+    await sync.pace_identify(process("a"), shard_id=0, max_concurrency=1)
+    assert clock[0] == start  # the first goes at once
+    await sync.pace_identify(process("b"), shard_id=1, max_concurrency=1)
+    assert clock[0] - start >= timedelta(seconds=5)  # same bucket: its turn five seconds on
+    turn = clock[0]
+    await sync.pace_identify(process("c"), shard_id=3, max_concurrency=2)  # bucket 1: free
+    assert clock[0] == turn

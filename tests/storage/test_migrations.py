@@ -68,6 +68,7 @@ SEEDS: dict[int, list[str]] = {
     8: ["UPDATE guild_settings SET dms = 0 WHERE guild_id = 99"],
     9: ["UPDATE members SET hidden = 1 WHERE user_id = 7"],
     10: ["INSERT INTO interactions_seen (id, seen_at) VALUES (4242, 1795000400)"],
+    11: ["INSERT INTO leases (name, owner, lease_until) VALUES ('command-sync', 'a', 0)"],
 }
 
 

@@ -258,3 +258,18 @@ async def test_log_keeps_the_members_name_in_each_server(storage: SQLiteStorage)
         (GUILD, "Ana B"),
         (OTHER, "anab"),
     ]
+
+
+async def test_a_lease_is_held_by_one_process_until_it_runs_out_or_is_dropped(
+    storage: SQLiteStorage,
+) -> None:
+    later, after = NOW + timedelta(seconds=5), NOW + timedelta(minutes=1)
+    assert await storage.take_lease("identify:0", "a", now=NOW, until=later)
+    assert not await storage.take_lease("identify:0", "b", now=NOW, until=later)
+    assert not await storage.take_lease("identify:0", "a", now=NOW, until=later)  # not twice
+    assert await storage.take_lease("identify:1", "b", now=NOW, until=later)  # another name
+    assert await storage.take_lease("identify:0", "b", now=later, until=after)
+    await storage.drop_lease("identify:0", "a")  # not a's any more: stays b's
+    assert not await storage.take_lease("identify:0", "c", now=later, until=after)
+    await storage.drop_lease("identify:0", "b")
+    assert await storage.take_lease("identify:0", "c", now=later, until=after)
