@@ -19,7 +19,7 @@ from bot.drain import InFlight
 from bot.errors import NetGainTree
 from bot.jobs import Jobs
 from bot.settings import Settings
-from bot.sync import sync_commands
+from bot.sync import pace_identify, sync_commands
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def intents() -> discord.Intents:
     return wanted
 
 
-class NetGainBot(commands.Bot):
+class NetGainBot(commands.AutoShardedBot):
     def __init__(
         self,
         *,
@@ -58,6 +58,10 @@ class NetGainBot(commands.Bot):
         clock: Callable[[], datetime] = discord.utils.utcnow,
         force_sync: bool = False,
     ) -> None:
+        # One shard unless SHARD_COUNT says more; SHARD_IDS: which of them run here.
+        shards: dict[str, Any] = {"shard_count": settings.shard_count}
+        if settings.shards.ids is not None:
+            shards["shard_ids"] = list(settings.shards.ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -67,6 +71,7 @@ class NetGainBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             max_messages=None,
             chunk_guilds_at_startup=False,
+            **shards,
         )
         self.storage = storage
         self.settings = settings
@@ -76,15 +81,19 @@ class NetGainBot(commands.Bot):
         self.in_flight = InFlight()
         # Who holds a digest claim: unique per running bot, readable in the database.
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._max_concurrency: int | None = None  # Discord's, read before the first IDENTIFY
 
     @property
     def scheduler(self) -> AsyncIOScheduler:
         """The APScheduler underneath `jobs` (simulated time follows its wake-ups)."""
         return self.jobs.scheduler
 
-    def serves(self, guild_id: int) -> bool:
-        """Whether this process looks after the server: it is in it (or not connected yet)."""
-        return not self.is_ready() or self.get_guild(guild_id) is not None
+    def serves(self, guild_id: int | None) -> bool:
+        """Whether this process looks after the server (None: a member with no server): it
+        runs the server's shard, and is in it (or not connected yet)."""
+        if not self.settings.shards.hosts(guild_id):
+            return False
+        return guild_id is None or not self.is_ready() or self.get_guild(guild_id) is not None
 
     def now(self) -> datetime:
         """The current aware UTC instant (injectable, so tests run on virtual time)."""
@@ -97,6 +106,16 @@ class NetGainBot(commands.Bot):
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await sync_commands(self, force=self.force_sync)
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Take this shard's turn to IDENTIFY among every process of the bot, so a fleet
+        restarting at once does not get its sessions reset (`bot.sync.pace_identify`)."""
+        if self._max_concurrency is None:
+            try:
+                self._max_concurrency = (await self.fetch_session_start_limits()).max_concurrency
+            except discord.HTTPException:
+                self._max_concurrency = 1
+        await pace_identify(self, shard_id or 0, self._max_concurrency)
 
     async def close(self) -> None:
         # Commands in flight finish and are answered first (no job starts meanwhile); then

@@ -8,8 +8,8 @@ pure functions of `bot.domain.schedule`, which give every local slot exactly onc
 DST change skips fires at the first instant after it (APScheduler's CronTrigger was seen
 skipping the whole day), a repeated one fires once.
 
-`serves` is the one place that will decide, with sharding, which process schedules which
-server; today one process serves every server it is in.
+`serves` is the one place that decides which process schedules which server: the one that
+runs the server's shard (`bot.domain.shards`, SHARD_COUNT and SHARD_IDS).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ class Jobs:
 
     def __init__(
         self,
-        serves: Callable[[int], bool] = lambda guild_id: True,
+        serves: Callable[[int | None], bool] = lambda guild_id: True,
         scheduler: AsyncIOScheduler | None = None,
     ) -> None:
         self.scheduler = scheduler or make_scheduler()
@@ -155,8 +155,9 @@ class Jobs:
 
     # ---- which servers this process schedules ---------------------------------------------
 
-    def serves(self, guild_id: int) -> bool:
-        """Whether this process posts the server's digest and finishes its claims."""
+    def serves(self, guild_id: int | None) -> bool:
+        """Whether this process posts the server's digest, finishes its claims and reminds
+        the members whose home it is (None: members with no server; `bot.domain.shards`)."""
         return self._serves(guild_id)
 
     # ---- the weekly digest -----------------------------------------------------------------
@@ -168,7 +169,7 @@ class Jobs:
     def set_digest(self, settings: GuildSettings, run: Run) -> None:
         """The server's digest job as its settings say: at its slot, or none when it is off."""
         job_id = self.digest_id(settings.guild_id)
-        if not settings.digest_on:
+        if not settings.digest_on or not self.serves(settings.guild_id):
             if self.scheduler.get_job(job_id) is not None:
                 self.scheduler.remove_job(job_id)
             return
@@ -181,6 +182,26 @@ class Jobs:
             replace_existing=True,
             misfire_grace_time=int(settings.grace.total_seconds()),
         )
+
+    def sync_digests(self, wanted: list[GuildSettings], run: Run) -> int:
+        """Make the digest jobs match `wanted` (every server's settings, as the database has
+        them now): a job added, moved or removed where they differ, the rest left running.
+        How many changed. Settings another process changed reach this one this way."""
+        want = {s.guild_id: s for s in wanted if s.digest_on and self.serves(s.guild_id)}
+        changed = 0
+        for job in self.scheduler.get_jobs():
+            if not job.id.startswith(DIGEST):
+                continue
+            guild_id = int(job.id.removeprefix(DIGEST))
+            if guild_id not in want:
+                job.remove()
+                changed += 1
+            elif isinstance(job.trigger, WeeklySlot) and job.trigger.settings == want[guild_id]:
+                del want[guild_id]
+        for settings in want.values():
+            self.set_digest(settings, run)
+            changed += 1
+        return changed
 
     def remove_digests(self) -> None:
         self._remove(DIGEST)

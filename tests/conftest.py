@@ -87,7 +87,10 @@ SWEEP_IN_TESTS = 24 * 3600
 @pytest.fixture
 def settings(db_path: Path) -> Settings:
     return Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=f"sqlite:///{db_path}", claim_sweep_seconds=SWEEP_IN_TESTS
+        _env_file=None,
+        database_url=f"sqlite:///{db_path}",
+        claim_sweep_seconds=SWEEP_IN_TESTS,
+        settings_poll_seconds=SWEEP_IN_TESTS,
     )
 
 

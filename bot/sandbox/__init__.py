@@ -92,12 +92,13 @@ async def run_sandbox(settings: Settings, options: SandboxOptions) -> int:
         _remove_database(options.database)
     # The sandbox never touches the configured database, nor a development server.
     # It is one process on a database of its own: an hourly look for work another process
-    # left half-done is plenty, and keeps `:advance` quick.
+    # left half-done, or settings it changed, is plenty, and keeps `:advance` quick.
     sandbox_settings = settings.model_copy(
         update={
             "database_url": f"sqlite:///{options.database}",
             "dev_guild_id": None,
             "claim_sweep_seconds": max(settings.claim_sweep_seconds, 3600),
+            "settings_poll_seconds": max(settings.settings_poll_seconds, 3600),
         }
     )
     you = keyboard_name(options.name)

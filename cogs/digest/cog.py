@@ -49,8 +49,10 @@ class Digest(commands.Cog):
     async def cog_load(self) -> None:
         """Schedule every server from the database, then catch up what was missed."""
         guilds = await self.bot.storage.digest_guilds()
-        for settings in guilds:
-            self.bot.jobs.set_digest(settings, self._scheduled)
+        self.bot.jobs.sync_digests(guilds, self._scheduled)
+        # A change made through another process (its servers' /setup) reaches this one here.
+        poll = timedelta(seconds=self.bot.settings.settings_poll_seconds)
+        self.bot.jobs.every("digest settings changed elsewhere", self._notice_changes, poll)
         # A process that stopped mid-post leaves a claim; whoever is alive finishes it.
         every = timedelta(seconds=self.bot.settings.claim_sweep_seconds)
         self.bot.jobs.watch_claims(SWEEP, self._finish_unfinished, every)
@@ -65,6 +67,13 @@ class Digest(commands.Cog):
         self.bot.jobs.remove_digests()
         self.bot.jobs.stop_watching(SWEEP)
 
+    async def _notice_changes(self) -> None:
+        changed = self.bot.jobs.sync_digests(
+            await self.bot.storage.digest_guilds(), self._scheduled
+        )
+        if changed:
+            log.info("Digest schedules changed elsewhere: %d updated", changed)
+
     async def _catch_up_all(self, guild_ids: list[int]) -> None:
         await self.bot.wait_until_ready()
         for guild_id in guild_ids:
@@ -74,6 +83,8 @@ class Digest(commands.Cog):
 
     async def _scheduled(self, guild_id: int) -> None:
         await self.bot.wait_until_ready()
+        if not self.bot.jobs.serves(guild_id):
+            return  # another process runs its shard (or NetGain left it since)
         await self._post_due(guild_id)
         await self.bot.jobs.sweep(SWEEP)  # another process may hold this one: watch its lease
 

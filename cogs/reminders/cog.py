@@ -48,6 +48,10 @@ class Reminders(commands.Cog):
 
     async def cog_load(self) -> None:
         await self.refresh()
+        # A member's settings changed through another process (a /me in a server of another
+        # shard) reach this one here.
+        poll = timedelta(seconds=self.bot.settings.settings_poll_seconds)
+        self.bot.jobs.every("reminder times changed elsewhere", self.refresh, poll)
         every = timedelta(seconds=self.bot.settings.claim_sweep_seconds)
         self.bot.jobs.watch_claims(SWEEP, self._finish_unfinished, every)
         self._started = self.bot.jobs.start_task(
@@ -93,6 +97,8 @@ class Reminders(commands.Cog):
         now = self.bot.now()
         week, due = await due_reminders(self.bot.storage, timezone, at, now)
         for member in due:
+            if not self.bot.jobs.serves(member.candidate.home_guild_id):
+                continue  # the process running their home server's shard reminds them
             try:
                 if member.consistency:
                     await self._consistency(member.candidate, now, week)
@@ -113,6 +119,8 @@ class Reminders(commands.Cog):
         for user_id, kind, week in claims.stale:
             try:
                 candidate = await storage.reminder_candidate(user_id, week)
+                if candidate is not None and not self.bot.jobs.serves(candidate.home_guild_id):
+                    continue
                 if candidate is None:  # reminders turned off (or the member forgot) since
                     await storage.set_reminder_via(user_id, kind, week, "none")
                     continue
@@ -177,12 +185,16 @@ class Reminders(commands.Cog):
         await storage.set_reminder_via(user_id, ENGAGEMENT, week, "dm" if sent else "none")
 
     async def _dm(self, user_id: int, text: str, key: str) -> bool:
-        """Send a DM; False when the member's settings refuse it."""
-        user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+        """Send a DM; False when the member's settings refuse it, or Discord no longer knows
+        the account (deleted): either way, retrying would never get through."""
         try:
+            user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
             await user.send(text, nonce=key)
         except discord.Forbidden:
             log.info("DMs to user %s are closed", user_id)
+            return False
+        except discord.NotFound:
+            log.info("User %s is no longer on Discord; no DM", user_id)
             return False
         return True
 

@@ -43,6 +43,7 @@ async def test_a_job_runs_at_its_time_even_when_the_timer_rounds_past_it(tmp_pat
                 _env_file=None,
                 database_url=f"sqlite:///{tmp_path}/t.db",
                 claim_sweep_seconds=SWEEP_IN_TESTS,
+                settings_poll_seconds=SWEEP_IN_TESTS,
             )
             bot = BotWithDailyJob(storage=storage, settings=settings)
             async with simcord.run(bot) as env:

@@ -139,7 +139,10 @@ async def sandbox_session(
     """A whole sandbox session on its own database: what `netgain sandbox` runs."""
     storage = await SQLiteStorage.open(db_path)
     settings = Settings(  # type: ignore[call-arg]
-        _env_file=None, database_url=f"sqlite:///{db_path}", claim_sweep_seconds=SWEEP_IN_TESTS
+        _env_file=None,
+        database_url=f"sqlite:///{db_path}",
+        claim_sweep_seconds=SWEEP_IN_TESTS,
+        settings_poll_seconds=SWEEP_IN_TESTS,
     )
     printed: list[str] = []
     try:

@@ -19,9 +19,9 @@ from storage.sqlite import SQLiteStorage
 class Server:
     """A simulated server with an admin (Manage Server), two members and a digest channel."""
 
-    def __init__(self, env: Env, name: str = "Creators") -> None:
+    def __init__(self, env: Env, name: str = "Creators", *, shard_id: int | None = None) -> None:
         self.env = env
-        self.guild = env.create_guild(name=name)
+        self.guild = env.create_guild(name=name, shard_id=shard_id)
         self.general = self.guild.create_text_channel("general")
         self.digest = self.guild.create_text_channel("weekly-digest")
         admins = self.guild.create_role("Admin", permissions=discord.Permissions(manage_guild=True))

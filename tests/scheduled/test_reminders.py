@@ -187,3 +187,13 @@ async def test_the_engagement_nudge_uses_the_members_own_numbers(
     assert "No new post this week yet" in nudge.content
     await clock.advance(DAY)
     assert len(nudges(server.bob)) == 1
+
+
+async def test_a_member_whose_account_is_gone_counts_as_dms_closed(simcord_env: Env) -> None:
+    """Discord no longer knows the account (deleted, 404): the DM is given up at once, as
+    for closed DMs, instead of failing the reminder and leaving its claim for the sweep to
+    retry every lease period, forever."""
+    reminders = simcord_env.bot.cogs["Reminders"]
+    assert await reminders._dm(4242, "You haven't logged your counts for a while", "k") is False
+    assert [r.path for r in simcord_env.http_requests if r.path == "/users/4242"] == ["/users/4242"]
+    assert simcord_env.errors == []
