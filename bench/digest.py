@@ -7,6 +7,10 @@ the total with one plain sqlite3 aggregate query over the same rows, measured in
 The data is generated in a child process so its memory does not count.
 
     .venv/bin/python bench/digest.py [--servers 1000] [--members 100] [--weeks 52] [--db PATH]
+        [--backend sqlite|both] [--postgresql URL]
+
+With a PostgreSQL server (`both`, the default), the same data is copied into a schema of its
+own there and the same digests and aggregate are timed on it, printed beside SQLite's.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import random
 import resource
 import sqlite3
@@ -94,7 +99,7 @@ async def _create_schema(path: Path) -> None:
 class Clock:
     """What the digest poster needs of the bot when only building: storage and the time."""
 
-    def __init__(self, storage: SQLiteStorage) -> None:
+    def __init__(self, storage: Any) -> None:
         self.storage = storage
 
     def now(self) -> datetime:
@@ -102,38 +107,49 @@ class Clock:
 
 
 async def build_all(path: Path, servers: int) -> tuple[list[float], int, int]:
-    """Build every server's digest; returns seconds per server, messages and readings shown."""
+    """Build every server's digest on SQLite; seconds per server, messages, rows shown."""
     storage = await SQLiteStorage.open(path)
+    try:
+        return await build_each(storage, servers)
+    finally:
+        await storage.close()
+
+
+async def build_each(storage: Any, servers: int) -> tuple[list[float], int, int]:
+    """Build every server's digest through the production path, on `storage`."""
     poster = DigestPoster(Clock(storage))  # type: ignore[arg-type]
     timings: list[float] = []
     messages = rows = 0
-    try:
-        for server in range(1, servers + 1):
-            started = time.perf_counter()
-            settings = await storage.guild_settings(server)
-            report = await poster.build(settings, DueDigest(WEEK, NOW, late=False, expired=False))
-            pages = render.pages(report, settings)
-            timings.append(time.perf_counter() - started)
-            messages += len(pages)
-            rows += len(report.rows)
-    finally:
-        await storage.close()
+    for server in range(1, servers + 1):
+        started = time.perf_counter()
+        settings = await storage.guild_settings(server)
+        report = await poster.build(settings, DueDigest(WEEK, NOW, late=False, expired=False))
+        pages = render.pages(report, settings)
+        timings.append(time.perf_counter() - started)
+        messages += len(pages)
+        rows += len(report.rows)
     return timings, messages, rows
+
+
+AGGREGATE = (
+    "SELECT g.guild_id, count(*), sum(r.followers), max(r.taken_at)"
+    " FROM member_guilds g JOIN readings r ON r.user_id = g.user_id"
+    " WHERE r.taken_at > $1 AND r.taken_at <= $2 GROUP BY g.guild_id"
+)
+
+
+def window() -> tuple[int, int]:
+    start, end = week_bounds(WEEK, ZoneInfo("UTC"))
+    return int((start - HISTORY).timestamp()), int((end + timedelta(days=1)).timestamp())
 
 
 def aggregate(path: Path) -> float:
     """One plain sqlite3 query over the same rows the digests read: the floor to compare with."""
-    start, end = week_bounds(WEEK, ZoneInfo("UTC"))
-    since, until = int((start - HISTORY).timestamp()), int((end + timedelta(days=1)).timestamp())
+    since, until = window()
     db = sqlite3.connect(path)
     try:
         started = time.perf_counter()
-        db.execute(
-            "SELECT g.guild_id, count(*), sum(r.followers), max(r.taken_at)"
-            " FROM member_guilds g JOIN readings r ON r.user_id = g.user_id"
-            " WHERE r.taken_at > ? AND r.taken_at <= ? GROUP BY g.guild_id",
-            (since, until),
-        ).fetchall()
+        db.execute(AGGREGATE.replace("$1", "?").replace("$2", "?"), (since, until)).fetchall()
         return time.perf_counter() - started
     finally:
         db.close()
@@ -148,12 +164,57 @@ async def one_server_heap(path: Path) -> int:
         tracemalloc.stop()
 
 
+async def on_postgresql(path: Path, servers: int, url: str) -> tuple[float, float, float]:
+    """The same data copied into a fresh PostgreSQL schema (not timed), then every digest
+    built on it, and the same aggregate: (copy s, digests s, aggregate s)."""
+    import asyncpg
+
+    from storage.copy import copy_database
+    from storage.postgres import PostgresStorage
+
+    schema = f"netgain_bench_{os.getpid()}"
+    admin = await asyncpg.connect(url)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        target = await PostgresStorage.open(url, pool_size=2, schema=schema)
+        source = await SQLiteStorage.open(path)
+        try:
+            started = time.perf_counter()
+            await copy_database(source, target)
+            copied = time.perf_counter() - started
+            async with target._pool.acquire() as conn:
+                await conn.execute("ANALYZE")
+                await conn.fetch(AGGREGATE, *window())  # warm the cache for both sides
+                started = time.perf_counter()
+                await conn.fetch(AGGREGATE, *window())
+                floor = time.perf_counter() - started
+            timings, _, _ = await build_each(target, servers)
+        finally:
+            await source.close()
+            await target.close()
+    finally:
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+    return copied, sum(timings), floor
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--servers", type=int, default=1_000)
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--weeks", type=int, default=52)
     parser.add_argument("--db", type=Path, help="keep (and reuse) the generated database here")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "both"),
+        default="both",
+        help="where to build the digests (both: the same data on each, compared)",
+    )
+    parser.add_argument(
+        "--postgresql",
+        default=os.environ.get("NETGAIN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1/test"),
+        help="the PostgreSQL server to use (a schema of its own is made and dropped)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = args.db or Path(folder) / "digest-bench.db"
@@ -200,6 +261,18 @@ def report(path: Path, args: Any, generated: float) -> None:
         f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB RSS for"
         f" the whole run; {heap / 2**20:.1f} MiB Python heap while building one server's digest"
     )
+    if args.backend == "sqlite":
+        return
+    try:
+        copied, pg_total, pg_floor = asyncio.run(on_postgresql(path, args.servers, args.postgresql))
+    except OSError as error:
+        print(f"PostgreSQL: no server answers at {args.postgresql} ({error}); SQLite only")
+        return
+    print(f"PostgreSQL (same data, copied in {copied:.1f} s, not part of the comparison):")
+    print(f"  digests built: {args.servers:,} in {pg_total:.2f} s")
+    print(f"  the same aggregate on PostgreSQL: {pg_floor * 1000:.1f} ms")
+    print(f"  ratio, all digests / aggregate query: {pg_total / pg_floor:.1f}×")
+    print(f"  PostgreSQL / SQLite, all digests: {pg_total / total:.2f}×")
 
 
 if __name__ == "__main__":

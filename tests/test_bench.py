@@ -50,6 +50,7 @@ def test_digest_benchmark_runs(tmp_path: Path) -> None:
     )
     assert "ratio, all digests / aggregate query" in out
     assert "peak memory" in out
+    assert "PostgreSQL" in out  # beside SQLite, or a line saying no server answers
 
 
 def test_charts_benchmark_runs() -> None:
