@@ -20,7 +20,6 @@ from bot.domain.shards import Shards, shard_of
 from bot.sandbox.clock import SimulatedTime
 from bot.settings import Settings
 from bot.usecases import tracking
-from tests.conftest import SWEEP_IN_TESTS
 from tests.scheduled.support import Server, restarted
 from tests.scheduled.test_reminders import dms
 from tests.support.db import query
@@ -30,16 +29,9 @@ SLOT = datetime(2026, 1, 5, 9, tzinfo=UTC)  # SimCord's first Monday, the defaul
 
 
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
+def settings(settings: Settings) -> Settings:
     """This process runs shard 0 of 2."""
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=f"sqlite:///{db_path}",
-        claim_sweep_seconds=SWEEP_IN_TESTS,
-        settings_poll_seconds=SWEEP_IN_TESTS,
-        shard_count=2,
-        shard_ids="0",
-    )
+    return settings.model_copy(update={"shard_count": 2, "shard_ids": "0"})
 
 
 def test_a_server_belongs_to_the_shard_discord_routes_it_to() -> None:

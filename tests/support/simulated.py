@@ -79,22 +79,18 @@ def send_slash(actor: Any, channel: Any, name: str, /, **options: Any) -> Intera
     behind a database lock another process holds) would never let them return. The record
     SimCord keeps fills in as the bot answers.
     """
-    env: Env = actor._env
-    record, payload = base_payload(
-        env.backend,
-        type=InteractionType.APPLICATION_COMMAND,
-        channel_id=channel.id,
-        guild_id=actor.guild.id,
-        user_id=actor.id,
-        data=_slash_data(env, actor, channel, name, options),
-    )
-    env.backend.emit("INTERACTION_CREATE", payload)
-    return record
+    return _deliver(actor, channel, name, options, times=1)
 
 
 def send_slash_twice(actor: Any, channel: Any, name: str, /, **options: Any) -> Interaction:
     """Deliver one slash command twice, as Discord does to two processes started on the same
     shards by mistake (both see the same interaction: same id, same token)."""
+    return _deliver(actor, channel, name, options, times=2)
+
+
+def _deliver(
+    actor: Any, channel: Any, name: str, options: dict[str, Any], *, times: int
+) -> Interaction:
     env: Env = actor._env
     record, payload = base_payload(
         env.backend,
@@ -104,8 +100,8 @@ def send_slash_twice(actor: Any, channel: Any, name: str, /, **options: Any) -> 
         user_id=actor.id,
         data=_slash_data(env, actor, channel, name, options),
     )
-    env.backend.emit("INTERACTION_CREATE", payload)
-    env.backend.emit("INTERACTION_CREATE", payload)
+    for _ in range(times):
+        env.backend.emit("INTERACTION_CREATE", payload)
     return record
 
 
