@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import os
 import statistics
 import tempfile
 import time
@@ -126,6 +127,27 @@ async def netgain_load(requests: int, members: int, folder: Path) -> tuple[float
         await storage.close()
 
 
+async def netgain_pg_load(requests: int, members: int, url: str) -> tuple[float, list[float]]:
+    """The same load with NetGain on PostgreSQL, in a schema of its own, dropped afterwards."""
+    import asyncpg
+
+    from storage.postgres import PostgresStorage
+
+    schema = f"netgain_load_{os.getpid()}"
+    admin = await asyncpg.connect(url)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    try:
+        storage = await PostgresStorage.open(url, schema=schema)
+        try:
+            settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+            return await load(NetGainBot(storage=storage, settings=settings), requests, members)
+        finally:
+            await storage.close()
+    finally:
+        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        await admin.close()
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * fraction) - 1))]
@@ -154,6 +176,16 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--dir", type=Path, help="folder for the database (default: a temp dir)")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "both"),
+        default="both",
+        help="both: NetGain on PostgreSQL too, beside SQLite, when a server answers",
+    )
+    parser.add_argument(
+        "--postgresql",
+        default=os.environ.get("NETGAIN_TEST_POSTGRES", "postgresql://postgres@127.0.0.1/test"),
+    )
     args = parser.parse_args()
     bare: list[Figures] = []
     netgain: list[Figures] = []
@@ -184,9 +216,42 @@ def main() -> None:
     )
     for n, (b, g) in enumerate(zip(bare, netgain, strict=True), start=1):
         print(f"{f'round {n}':>22} {g[0] / b[0]:>11.2f} {g[1] / b[1]:>9.2f} {g[2] / b[2]:>9.2f}")
+    if args.backend == "both":
+        on_postgresql(args, medians["NetGain /log"])
     print(
         f"targets: throughput ratio >= 0.5 ({'met' if n_rate / b_rate >= 0.5 else 'not met'}), "
         f"p50 ratio <= 2 ({'met' if n_p50 / b_p50 <= 2 else 'not met'})"
+    )
+
+
+PG_REQUESTS = 200  # SimCord waits at most five seconds for a load to settle
+
+
+def on_postgresql(args: Any, sqlite: Figures) -> None:
+    """NetGain's /log on PostgreSQL, printed beside SQLite's: 200 requests a round, since
+    SimCord's tracking of every cross-thread hop (one per statement here) slows this path far
+    more than a real event loop does."""
+    import asyncpg
+
+    async def reachable() -> None:
+        await (await asyncpg.connect(args.postgresql, timeout=5)).close()
+
+    try:
+        asyncio.run(reachable())
+    except (OSError, asyncpg.PostgresError) as error:
+        print(f"PostgreSQL: no server answers at {args.postgresql} ({error}); SQLite only")
+        return
+    requests = min(args.requests, PG_REQUESTS)
+    rounds = [
+        timed(lambda: netgain_pg_load(requests, args.members, args.postgresql))
+        for _ in range(args.rounds)
+    ]
+    rate, p50, p99 = (statistics.median(column) for column in zip(*rounds, strict=True))
+    print(f"on PostgreSQL ({requests} requests a round, through SimCord):")
+    print(f"{'NetGain on PostgreSQL':>22} {rate:>11.0f} {p50:>9.2f} {p99:>9.2f}")
+    print(
+        f"{'PostgreSQL / SQLite':>22} {rate / sqlite[0]:>11.2f} {p50 / sqlite[1]:>9.2f}"
+        f" {p99 / sqlite[2]:>9.2f}"
     )
 
 

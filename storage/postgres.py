@@ -25,6 +25,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator, Iterator, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar, cast
@@ -100,8 +101,9 @@ class PgTransaction:
     """The async face the scheduled work's transactions use (`fetch_all`, `execute`), and
     `run_job` for the jobs run inside them (`storage.sqlite_thread.run_in_thread`)."""
 
-    def __init__(self, conn: asyncpg.Connection) -> None:
+    def __init__(self, conn: asyncpg.Connection, workers: Executor | None = None) -> None:
         self._conn = conn
+        self._workers = workers
 
     async def execute_fetchall(self, sql: str, params: Any = ()) -> list[tuple[Any, ...]]:
         return (await _run(self._conn, sql, params)).fetchall()
@@ -110,8 +112,9 @@ class PgTransaction:
         return await _run(self._conn, sql, params)
 
     async def run_job(self, job: Job[T]) -> T:
-        connection = PgConnection(self._conn, asyncio.get_running_loop())
-        return await asyncio.to_thread(job, cast(sqlite3.Connection, connection))
+        loop = asyncio.get_running_loop()
+        connection = cast(sqlite3.Connection, PgConnection(self._conn, loop))
+        return await loop.run_in_executor(self._workers, job, connection)
 
 
 async def _schema_version(conn: asyncpg.Connection) -> int:
@@ -152,9 +155,11 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration]) -> int:
 
 
 class PostgresStorage(SQLStorage):
-    def __init__(self, pool: asyncpg.Pool, dsn: str) -> None:
+    def __init__(self, pool: asyncpg.Pool, dsn: str, pool_size: int) -> None:
         self._pool = pool
         self.dsn = dsn
+        # One thread per connection: a job waits for a connection, never for a thread.
+        self._workers = ThreadPoolExecutor(pool_size, thread_name_prefix="netgain-pg")
 
     @classmethod
     async def open(
@@ -176,10 +181,11 @@ class PostgresStorage(SQLStorage):
             await pool.close()
             raise
         log.info("Storage ready: PostgreSQL (schema version %d, pool of %d)", version, pool_size)
-        return cls(pool, dsn)
+        return cls(pool, dsn, pool_size)
 
     async def close(self) -> None:
         await self._pool.close()
+        self._workers.shutdown(wait=True)
 
     async def _job(self, job: Job[T], *, write: bool, member: int | None = None) -> T:
         for attempt in range(_RETRIES):
@@ -189,7 +195,7 @@ class PostgresStorage(SQLStorage):
                     async with conn.transaction(isolation=isolation, readonly=not write):
                         if member is not None:
                             await conn.execute("SELECT pg_advisory_xact_lock($1)", member)
-                        return await PgTransaction(conn).run_job(job)
+                        return await PgTransaction(conn, self._workers).run_job(job)
             except asyncpg.DeadlockDetectedError as conflict:
                 if attempt == _RETRIES - 1:
                     raise
