@@ -18,6 +18,7 @@ from discord.ext import commands
 from bot.drain import InFlight
 from bot.errors import NetGainTree
 from bot.jobs import Jobs
+from bot.pacing import RATE, Pacer
 from bot.settings import Settings
 from bot.sync import pace_identify, sync_commands
 from storage import Storage
@@ -79,6 +80,9 @@ class NetGainBot(commands.AutoShardedBot):
         self.force_sync = force_sync
         self.jobs = Jobs(serves=self.serves)
         self.in_flight = InFlight()
+        # Digest pages and reminders take turns under Discord's global rate limit, which is
+        # the whole bot's: each process takes its shards' share of it.
+        self.pacer = Pacer(RATE * settings.shards.share)
         # Who holds a digest claim: unique per running bot, readable in the database.
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._max_concurrency: int | None = None  # Discord's, read before the first IDENTIFY

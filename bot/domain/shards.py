@@ -24,6 +24,12 @@ class Shards:
     count: int = 1
     ids: tuple[int, ...] | None = None
 
+    @property
+    def share(self) -> float:
+        """This process's part of the bot: its shards over all of them (1 when it runs all).
+        Limits that Discord counts per bot, not per process, are divided by it."""
+        return 1.0 if self.ids is None else len(self.ids) / self.count
+
     def hosts(self, guild_id: int | None) -> bool:
         """Whether this process looks after the server (None: a member with no server)."""
         shard = 0 if guild_id is None else shard_of(guild_id, self.count)

@@ -159,6 +159,9 @@ class DigestPoster:
             await render.attach_chart(report, pages)
         except Exception as error:  # reported below, once the claim says it is ours to report
             unprepared = error
+        # The first page's turn under the global rate limit comes before the claim, so a
+        # lease never runs out while its digest waits behind thousands of others.
+        await self.bot.pacer.turn()
         now = self.bot.now()
         run = await storage.claim_digest(
             guild_id, due.week, owner=owner, now=now, lease_until=now + LEASE, force=force
@@ -166,6 +169,7 @@ class DigestPoster:
         if run is None:
             return Result(Outcome.NOT_OURS)
         posted = run.pages_posted
+        turn_taken = True
         try:
             channel = self._channel(settings)
             if unprepared is not None:
@@ -181,6 +185,9 @@ class DigestPoster:
             for index, page in enumerate(pages):
                 if index < posted:
                     continue  # posted before a takeover
+                if not turn_taken:
+                    await self.bot.pacer.turn()
+                turn_taken = False
                 message = await channel.send(
                     content=page.content,
                     embeds=page.embeds,

@@ -189,6 +189,7 @@ class Reminders(commands.Cog):
         the account (deleted): either way, retrying would never get through."""
         try:
             user = self.bot.get_user(user_id) or await self.bot.fetch_user(user_id)
+            await self.bot.pacer.turn()
             await user.send(text, nonce=key)
         except discord.Forbidden:
             log.info("DMs to user %s are closed", user_id)
@@ -203,6 +204,7 @@ class Reminders(commands.Cog):
         if not isinstance(channel, discord.TextChannel):
             return False
         try:
+            await self.bot.pacer.turn()
             await channel.send(
                 f"<@{candidate.user_id}> a reminder from NetGain (your DMs are closed, so it "
                 f"comes here, once): {text}",

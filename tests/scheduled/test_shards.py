@@ -8,6 +8,8 @@ What Beta's admin and members did through process 1 is in the database already.
 
 from __future__ import annotations
 
+import asyncio
+from bisect import bisect_left
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from simcord import Env
 from bot.domain.models import ReadingDraft
 from bot.domain.schedule import GuildSettings
 from bot.domain.shards import Shards, shard_of
+from bot.pacing import Pacer
 from bot.sandbox.clock import SimulatedTime
 from bot.settings import Settings
 from bot.usecases import tracking
@@ -123,3 +126,30 @@ async def test_a_schedule_changed_through_another_process_is_followed_within_a_m
         assert alpha.digests() == []  # not at the old time
         await clock.advance_to(SLOT.replace(hour=15) + timedelta(minutes=5))
         assert len(alpha.digests()) == 1
+
+
+async def test_digests_due_together_take_turns_under_the_global_rate_limit(
+    simcord_env: Env, clock: SimulatedTime
+) -> None:
+    """Servers whose digests fall on the same minute: every page waits for its turn (here 5
+    a second after a burst of 2, so that a few servers show it), and all are posted."""
+    servers = [Server(simcord_env, f"S{n}") for n in range(16)]
+    for server in servers:
+        await server.setup_digest()
+        await server.alice.slash(server.general, "log", followers=100, following=1)
+    bot = simcord_env.bot
+    turns: list[float] = []
+    paced = Pacer(rate=5, burst=2)
+
+    async def recorded() -> None:
+        await paced.turn()
+        turns.append(asyncio.get_running_loop().time())
+
+    bot.pacer.turn = recorded  # type: ignore[method-assign]
+    await clock.advance_to(SLOT + timedelta(minutes=5))
+    assert all(len(server.digests()) == 1 for server in servers)
+    assert len(turns) == 16
+    turns.sort()
+    busiest = max(bisect_left(turns, t + 1.0) - i for i, t in enumerate(turns))
+    assert busiest <= 5 + 2
+    assert turns[-1] - turns[0] >= (16 - 2) / 5 - 0.01  # spread out, not sent at once
