@@ -57,3 +57,9 @@ def test_charts_benchmark_runs() -> None:
     out = run_bench("charts.py", "--warm", "2", "--starts", "1")
     assert "/history chart, warm" in out
     assert "ratio start-up as shipped / without the chart module" in out
+
+
+def test_idle_memory_benchmark_runs() -> None:
+    out = run_bench("idle_memory.py", "--servers", "5")
+    assert "MiB per 1,000 servers" in out
+    assert "ratio NetGain / bare" in out
