@@ -53,6 +53,22 @@ def week_of(moment: datetime, tz: ZoneInfo) -> date:
     return monday
 
 
+@lru_cache(maxsize=512)
+def week_start_times(tz: ZoneInfo, last_monday: date, weeks: int) -> tuple[tuple[float, ...], date]:
+    """When each of `weeks` local weeks starts, as POSIX timestamps, oldest first, ending
+    with the week after the one starting `last_monday`; and the Monday of the first.
+
+    For placing many instants in their weeks at once (`week_of` for each, by bisection):
+    a digest does it for every reading of every member, and the members of a server
+    mostly share a zone and always the week."""
+    first = last_monday - ONE_WEEK * (weeks - 2)
+    starts = tuple(
+        datetime.combine(first + ONE_WEEK * k, time(0), tzinfo=tz).astimezone(UTC).timestamp()
+        for k in range(weeks)
+    )
+    return starts, first
+
+
 def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """Start and end of the local week starting `monday`, as instants: [start, end)."""
     return local_midnight(monday, tz), local_midnight(monday + ONE_WEEK, tz)
