@@ -9,8 +9,9 @@ What Beta's admin and members did through process 1 is in the database already.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from bisect import bisect_left
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,23 @@ async def test_digests_due_together_take_turns_under_the_global_rate_limit(
     busiest = max(bisect_left(turns, t + 1.0) - i for i, t in enumerate(turns))
     assert busiest <= 5 + 2
     assert turns[-1] - turns[0] >= (16 - 2) / 5 - 0.01  # spread out, not sent at once
+
+
+async def test_a_reminder_time_changed_through_another_process_is_followed(
+    simcord_env: Env, clock: SimulatedTime, db_path: Path, settings: Settings
+) -> None:
+    """A member of Alpha (shard 0) sets their reminder time with /me in a server of shard 1:
+    process 0, which reminds them, schedules the new time within a poll."""
+    alpha = Server(simcord_env, "Alpha", shard_id=0)
+    await alpha.alice.slash(alpha.general, "log", followers=1_000, following=100)
+    storage = simcord_env.bot.storage
+    polling = settings.model_copy(update={"settings_poll_seconds": 60})
+    async with restarted(simcord_env, db_path, polling):
+        jobs = simcord_env.bot.jobs
+        assert jobs.scheduler.get_job(jobs.reminder_id("UTC", "18:00")) is not None
+        own = await storage.member_settings(alpha.alice.id)
+        changed = dataclasses.replace(own, reminder_time=time(7, 15))
+        await storage.save_member_settings(changed, now=clock.now())  # through process 1
+        await clock.advance(timedelta(minutes=2))
+        assert jobs.scheduler.get_job(jobs.reminder_id("UTC", "07:15")) is not None
+        assert jobs.scheduler.get_job(jobs.reminder_id("UTC", "18:00")) is None

@@ -13,7 +13,8 @@ import pytest
 from bot.domain.models import Platform, ReadingDraft
 from bot.domain.schedule import EmptyWeek, GuildSettings
 from bot.usecases.tracking import Logged, log_reading
-from storage.postgres import PostgresStorage
+from storage.migrate import load_migrations
+from storage.postgres import POSTGRES_MIGRATIONS, PostgresStorage
 from storage.schedules import MemberSettings, RunState
 from storage.sqlite import SQLiteStorage
 from tests.support.db import rows
@@ -273,3 +274,19 @@ async def test_a_lease_is_held_by_one_process_until_it_runs_out_or_is_dropped(
     assert not await storage.take_lease("identify:0", "c", now=later, until=after)
     await storage.drop_lease("identify:0", "b")
     assert await storage.take_lease("identify:0", "c", now=later, until=after)
+
+
+async def test_processes_starting_together_migrate_postgresql_once() -> None:
+    """Two processes open an empty database at once: the migrations run once, under the
+    lock, and both get the same schema."""
+    async with postgres_schema() as schema:
+        both = await asyncio.gather(
+            *(PostgresStorage.open(POSTGRES_URL, pool_size=2, schema=schema) for _ in range(2))
+        )
+        try:
+            version = await rows(both[0], "SELECT version FROM schema_version")
+            assert version == [(len(load_migrations(POSTGRES_MIGRATIONS)),)]
+            assert await rows(both[1], "SELECT count(*) FROM schema_version") == [(1,)]
+        finally:
+            for opened in both:
+                await opened.close()
