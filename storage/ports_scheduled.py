@@ -48,9 +48,19 @@ class SettingsPort(Protocol):
 
 class DigestsPort(Protocol):
     async def digest_data(
-        self, guild_id: int, tz: ZoneInfo, since: datetime, until: datetime
+        self,
+        guild_id: int,
+        tz: ZoneInfo,
+        since: datetime,
+        until: datetime,
+        *,
+        full_since: datetime | None = None,
     ) -> DigestData:
-        """The server's members and their readings taken in (since, until]."""
+        """The server's members and their readings taken in (since, until].
+
+        With `full_since`, readings before it come as instants only (`DigestData.earlier`),
+        apart from the few a week's figures can reach back to: on each platform the last one
+        before it, and each goal's first reading that reached it."""
 
     async def claim_digest(
         self,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
@@ -13,8 +14,38 @@ from bot.domain.digest import DigestMember
 from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
 from storage.sqlite_goals import guild_goals
 from storage.sqlite_posts import member_posts
-from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
+from storage.sqlite_rows import (
+    READING_COLUMNS,
+    fetch_all,
+    instant,
+    maybe_instant,
+    readings,
+    ts,
+    zone,
+)
 from storage.sqlite_thread import run_in_thread
+
+_READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
+# The older readings a week's figures reach back to, beside those from :full on: each
+# member's last one on each platform (what growth, drops and the chart start from), and each
+# goal's first reading that reached it (a goal reached long ago is not announced again).
+_REACHED_BACK = f"""
+UNION
+SELECT {_READING} FROM (
+    SELECT r.*, ROW_NUMBER() OVER (
+        PARTITION BY r.user_id, r.platform ORDER BY r.taken_at DESC, r.id DESC) AS newest
+    FROM member_guilds g JOIN readings r ON r.user_id = g.user_id
+    WHERE g.guild_id = :guild AND r.taken_at > :since AND r.taken_at <= :full) AS r
+WHERE r.newest = 1
+UNION
+SELECT {_READING} FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
+JOIN readings r ON r.id = (
+    SELECT x.id FROM readings x
+    WHERE x.user_id = gl.user_id AND x.platform = gl.platform AND x.taken_at >= gl.set_at
+      AND x.followers >= gl.followers AND x.taken_at > :since AND x.taken_at <= :full
+    ORDER BY x.taken_at, x.id LIMIT 1)
+WHERE g.guild_id = :guild
+"""
 
 _RUN = (
     "state, pages_posted, message_ids, late, reason, attempts, updated_at, channel_id, generation"
@@ -44,8 +75,15 @@ class SQLiteDigests:
     # ---- digests ---------------------------------------------------------------------------
 
     async def digest_data(
-        self, guild_id: int, tz: ZoneInfo, since: datetime, until: datetime
+        self,
+        guild_id: int,
+        tz: ZoneInfo,
+        since: datetime,
+        until: datetime,
+        *,
+        full_since: datetime | None = None,
     ) -> DigestData:
+        full = since if full_since is None else max(since, full_since)
         async with self._transaction(write=False) as db:
             members = await fetch_all(
                 db,
@@ -60,13 +98,24 @@ class SQLiteDigests:
             found = await fetch_all(
                 db,
                 f"""
-                SELECT {", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))}
-                FROM member_guilds g JOIN readings r ON r.user_id = g.user_id
-                WHERE g.guild_id = ? AND r.taken_at > ? AND r.taken_at <= ?
-                ORDER BY r.user_id, r.platform, r.taken_at, r.id
+                SELECT {_READING} FROM member_guilds g JOIN readings r ON r.user_id = g.user_id
+                WHERE g.guild_id = :guild AND r.taken_at > :full AND r.taken_at <= :until
+                {_REACHED_BACK if full_since is not None else ""}
+                ORDER BY 2, 3, 4, 1
                 """,
-                (guild_id, ts(since), ts(until)),
+                {"guild": guild_id, "since": ts(since), "full": ts(full), "until": ts(until)},
             )
+            earlier: dict[int, list[datetime]] | None = None
+            if full_since is not None:
+                earlier = defaultdict(list)
+                for user_id, at in await fetch_all(
+                    db,
+                    "SELECT r.user_id, r.taken_at FROM member_guilds g"
+                    " JOIN readings r ON r.user_id = g.user_id"
+                    " WHERE g.guild_id = ? AND r.taken_at > ? AND r.taken_at <= ?",
+                    (guild_id, ts(since), ts(full)),
+                ):
+                    earlier[user_id].append(instant(at))
             posts = await run_in_thread(
                 db,
                 lambda conn: member_posts(
@@ -93,6 +142,7 @@ class SQLiteDigests:
             readings=readings(found),
             posts=posts,
             goals=goals,
+            earlier=None if earlier is None else dict(earlier),
         )
 
     async def claim_digest(

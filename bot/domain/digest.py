@@ -8,7 +8,7 @@ purges are `bot.domain.purges`'s. Weeks, growth, streaks and the nudge come from
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -169,12 +169,15 @@ def build_report(
     timezone: ZoneInfo,
     posts: Iterable[Post] = (),
     goals: Iterable[Goal] = (),
+    earlier: Mapping[int, Sequence[datetime]] | None = None,
 ) -> DigestReport:
     """The digest of the server's week [start, end) (local Monday `week` in `timezone`) for
     these members, from their readings and posts.
 
     `readings` and `posts` (oldest first per member and platform) may reach past `end`:
-    those are ignored.
+    those are ignored. With `earlier`, `readings` holds every reading from some instant on
+    (and, before it, only those the week's figures reach back to), and `earlier` when each
+    reading before that instant was taken, by member: the logging streak counts both.
     """
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
     # Private members are counted in the totals, anonymously; only the others are shown.
@@ -203,8 +206,16 @@ def build_report(
     present: list[DigestMember] = []
     for member in counted:
         mine = [by_key.get((member.user_id, platform), []) for platform in Platform]
+        taken: Iterable[datetime] = (r.taken_at for found in mine for r in found)
+        if earlier is not None:
+            before = earlier.get(member.user_id, ())
+            cut = max(before) if before else None  # readings up to here are in `before`
+            taken = [
+                *before,
+                *(r.taken_at for found in mine for r in found if cut is None or r.taken_at > cut),
+            ]
         streak = logging_streak(
-            (r.taken_at for found in mine for r in found),
+            taken,
             member.timezone,
             week_of(end - timedelta(seconds=1), member.timezone),
             excused={week_of(at, member.timezone) for at in excused[member.user_id]},

@@ -11,10 +11,14 @@ from datetime import date, datetime, timedelta
 from bot.domain.digest import DigestReport, build_report
 from bot.domain.rules import week_bounds
 from bot.domain.schedule import GuildSettings
+from bot.domain.series import COMMUNITY_WEEKS
 from storage.ports_scheduled import DigestsPort
 
-# Readings this far back come along, so a streak can be counted for up to a year.
+# Readings this far back come along, so a streak can be counted for up to a year...
 HISTORY = timedelta(weeks=53)
+# ...but as whole readings only from here on: the week, the chart's last weeks before it
+# (`bot.domain.series.COMMUNITY_WEEKS`), and one more; older ones as instants, for streaks.
+FULL_READINGS = timedelta(weeks=COMMUNITY_WEEKS + 1)
 
 
 async def build_digest(
@@ -23,7 +27,11 @@ async def build_digest(
     """The digest of the server's local week starting `week`, with what is known at `now`."""
     start, end = week_bounds(week, settings.timezone)
     data = await digests.digest_data(
-        settings.guild_id, settings.timezone, start - HISTORY, min(now, end)
+        settings.guild_id,
+        settings.timezone,
+        start - HISTORY,
+        min(now, end),
+        full_since=start - FULL_READINGS,
     )
     return build_report(
         data.members,
@@ -34,4 +42,5 @@ async def build_digest(
         settings.timezone,
         data.posts,
         data.goals,
+        data.earlier,
     )

@@ -1,0 +1,133 @@
+"""A digest from readings narrowed to the weeks its figures need (whole readings for the last
+nine weeks, instants before) says exactly what it says from a year of whole readings: random
+histories with gaps, backfills, goals reached long ago, on both backends."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.domain.digest import build_report
+from bot.domain.models import ReadingDraft
+from bot.domain.rules import week_bounds
+from bot.usecases import tracking
+from bot.usecases.digest import FULL_READINGS, HISTORY
+from storage.schedules import MemberSettings
+from storage.sqlite import SQLiteStorage
+
+GUILD = 9001
+NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)  # a Monday: the digest of the week before
+ZONES = ["UTC", "Europe/Berlin", "America/Havana", "Asia/Kathmandu"]
+
+
+def summary(report: object) -> object:
+    r = report
+    return (
+        [
+            (
+                row.member.user_id,
+                row.platform,
+                row.latest.id,
+                row.change and (row.change.first.id, row.change.last.id, row.change.from_first_log),
+                row.streak,
+                row.drop and (row.drop.before.id, row.drop.after.id),
+                row.goal_reached and row.goal_reached.followers,
+                row.purged,
+            )
+            for row in r.rows  # type: ignore[attr-defined]
+        ],
+        r.community,  # type: ignore[attr-defined]
+        r.weeks,  # type: ignore[attr-defined]
+        sorted(r.lapsed_recently),  # type: ignore[attr-defined]
+        [m.user_id for m in r.logged],  # type: ignore[attr-defined]
+        [m.user_id for m in r.not_logged],  # type: ignore[attr-defined]
+        len(r.purges),  # type: ignore[attr-defined]
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+async def test_narrowed_digest_data_gives_the_same_digest(
+    storage: SQLiteStorage, seed: int
+) -> None:
+    rng = random.Random(seed)
+    for user in range(1, 9):
+        zone = rng.choice(ZONES)
+        await storage.save_member_settings(
+            MemberSettings(user, timezone=ZoneInfo(zone)), now=NOW - timedelta(weeks=60)
+        )
+        followers = rng.randrange(100, 5_000)
+        weeks = sorted(rng.sample(range(0, 58), rng.randrange(1, 40)))
+        if rng.random() < 0.5:
+            weeks = [w for w in weeks if not 10 <= w <= 20]  # a long gap
+        for back in weeks:
+            for _ in range(rng.choice([1, 1, 2])):
+                followers = max(0, followers + rng.randrange(-300, 400))
+                at = NOW - timedelta(weeks=back, hours=rng.randrange(0, 160))
+                draft = ReadingDraft(user, GUILD, None, followers, 50)
+                await tracking.log_reading(storage, draft, now=at, confirmed=True)
+        if rng.random() < 0.6:  # a goal, set long ago, maybe reached long ago
+            await storage._write(
+                lambda conn, u=user, f=followers: conn.execute(
+                    "INSERT INTO goals (user_id, platform, followers, set_at) VALUES (?, ?, ?, ?)",
+                    (
+                        u,
+                        "tiktok",
+                        max(1, f - rng.randrange(-200, 600)),
+                        int((NOW - timedelta(weeks=rng.randrange(1, 50))).timestamp()),
+                    ),
+                ),
+                None,
+            )
+    tz = ZoneInfo("Europe/Berlin")
+    week = (NOW - timedelta(days=7)).date()
+    start, end = week_bounds(week, tz)
+    whole = await storage.digest_data(GUILD, tz, start - HISTORY, min(NOW, end))
+    narrow = await storage.digest_data(
+        GUILD, tz, start - HISTORY, min(NOW, end), full_since=start - FULL_READINGS
+    )
+    assert len(narrow.readings) < len(whole.readings) or not whole.readings
+    args = (week, start, end, tz)
+    full_report = build_report(whole.members, whole.readings, *args, whole.posts, whole.goals)
+    narrow_report = build_report(
+        narrow.members, narrow.readings, *args, narrow.posts, narrow.goals, narrow.earlier
+    )
+    assert summary(narrow_report) == summary(full_report)
+
+
+async def test_what_the_week_reaches_back_to_comes_along(storage: SQLiteStorage) -> None:
+    """A goal reached twenty weeks ago (then lost) and met again this week is not announced
+    again, and growth after a long gap starts from the reading before the gap."""
+    tz = ZoneInfo("UTC")
+    week = (NOW - timedelta(days=7)).date()
+    start, end = week_bounds(week, tz)
+    history = {1: {30: 1_000, 20: 2_000, 15: 1_400, 0: 2_100}, 2: {30: 500, 20: 400, 0: 450}}
+    for user, counts in history.items():
+        for back, count in counts.items():
+            at = start + timedelta(days=2) - timedelta(weeks=back)
+            draft = ReadingDraft(user, GUILD, None, count, 10)
+            await tracking.log_reading(storage, draft, now=at, confirmed=True)
+    set_at = int((start - timedelta(weeks=25)).timestamp())
+    goal = "INSERT INTO goals (user_id, platform, followers, set_at) VALUES (1, 'tiktok', 1500, ?)"
+    await storage._write(lambda conn: conn.execute(goal, (set_at,)), None)
+    narrow = await storage.digest_data(
+        GUILD, tz, start - HISTORY, min(NOW, end), full_since=start - FULL_READINGS
+    )
+    report = build_report(
+        narrow.members,
+        narrow.readings,
+        week,
+        start,
+        end,
+        tz,
+        narrow.posts,
+        narrow.goals,
+        narrow.earlier,
+    )
+    rows = {row.member.user_id: row for row in report.rows}
+    assert rows[1].goal_reached is None  # reached twenty weeks ago, announced then
+    assert rows[1].change is not None and rows[1].change.growth.start == 1_400
+    assert rows[2].change is not None and rows[2].change.growth.start == 400
+    assert rows[1].streak == 1
