@@ -9,34 +9,19 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from contextlib import closing
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.domain.models import Period, ReadingDraft
+from bot.domain.models import Period
 from bot.usecases import tracking
 from bot.usecases.tracking import Logged
 from storage import sqlite_writer
 from storage.sqlite import SQLiteStorage
 from storage.sqlite_readings import _SURROUNDINGS
+from tests.storage.test_readings import GUILD, NOW, draft, logged
 from tests.support.db import WriteLockHolder, count, count_rows, query
-
-NOW = datetime(2026, 11, 19, 15, 0, tzinfo=UTC)  # a Thursday
-ALICE, BOB, GUILD, OTHER_GUILD = 101, 202, 9001, 9002
-
-
-def draft(followers: int = 1200, following: int = 300, **changes: object) -> ReadingDraft:
-    base = ReadingDraft(
-        user_id=ALICE, guild_id=GUILD, platform=None, followers=followers, following=following
-    )
-    return replace(base, **changes)  # type: ignore[arg-type]
-
-
-async def logged(storage: SQLiteStorage, entry: ReadingDraft, now: datetime = NOW) -> Logged:
-    outcome = await tracking.log_reading(storage, entry, now=now)
-    assert isinstance(outcome, Logged)
-    return outcome
 
 
 @pytest.mark.sqlite_only
