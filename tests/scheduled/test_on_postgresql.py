@@ -12,7 +12,10 @@ from datetime import UTC, datetime, timedelta
 import pytest_asyncio
 from simcord import Env
 
+from bot.client import NetGainBot
 from bot.sandbox.clock import SimulatedTime
+from bot.settings import Settings
+from cogs.digest.poster import LEASE
 from storage.postgres import PostgresStorage
 from tests.scheduled.support import Server
 from tests.support.db import rows
@@ -51,3 +54,29 @@ async def test_log_net_history_goal_and_the_digest_on_postgresql(
     assert await rows(storage, "SELECT state, pages_posted FROM digest_runs") == [("posted", 1)]
     assert await rows(storage, "SELECT count(*) FROM readings") == [(3,)]
     assert simcord_env.errors == []
+
+
+async def test_a_claim_left_by_a_stopped_process_is_taken_over_on_postgresql(
+    simcord_env: Env, clock: SimulatedTime, storage: PostgresStorage, settings: Settings
+) -> None:
+    """Another process claimed the week's digest at the slot and stopped: once its lease
+    runs out, this one takes the claim over and posts the digest, once."""
+    server = Server(simcord_env)
+    await server.setup_digest()
+    await server.alice.slash(server.general, "log", followers=1_000, following=100)
+    await clock.advance(DAY)
+    await server.alice.slash(server.general, "log", followers=1_100, following=100)
+    simcord_env.bot.scheduler.pause()  # this process is down at the slot...
+    await clock.advance_to(SLOT)
+    week = SLOT.date() - timedelta(days=7)
+    claimed = await storage.claim_digest(
+        server.guild.id, week, owner="stopped:1", now=SLOT, lease_until=SLOT + LEASE
+    )
+    assert claimed is not None  # ...while another one claimed it, then stopped
+    simcord_env.bot.scheduler.shutdown(wait=False)
+    await simcord_env.restart_bot(NetGainBot(storage=storage, settings=settings))
+    await clock.advance(LEASE)
+    assert server.digests() == []  # not before the lease runs out
+    await clock.advance(timedelta(minutes=1))
+    assert len(server.digests()) == 1
+    assert await rows(storage, "SELECT state, owner FROM digest_runs") == [("posted", None)]
