@@ -167,34 +167,24 @@ async def one_server_heap(path: Path) -> int:
 async def on_postgresql(path: Path, servers: int, url: str) -> tuple[float, float, float]:
     """The same data copied into a fresh PostgreSQL schema (not timed), then every digest
     built on it, and the same aggregate: (copy s, digests s, aggregate s)."""
-    import asyncpg
-
+    from bench.postgres_schema import storage_of_its_own
     from storage.copy import copy_database
-    from storage.postgres import PostgresStorage
 
-    schema = f"netgain_bench_{os.getpid()}"
-    admin = await asyncpg.connect(url)
-    await admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        target = await PostgresStorage.open(url, pool_size=2, schema=schema)
+    async with storage_of_its_own(url, pool_size=2) as target:
         source = await SQLiteStorage.open(path)
         try:
             started = time.perf_counter()
             await copy_database(source, target)
             copied = time.perf_counter() - started
-            async with target._pool.acquire() as conn:
-                await conn.execute("ANALYZE")
-                await conn.fetch(AGGREGATE, *window())  # warm the cache for both sides
-                started = time.perf_counter()
-                await conn.fetch(AGGREGATE, *window())
-                floor = time.perf_counter() - started
-            timings, _, _ = await build_each(target, servers)
         finally:
             await source.close()
-            await target.close()
-    finally:
-        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        await admin.close()
+        async with target.connection() as conn:
+            await conn.execute("ANALYZE")
+            await conn.fetch(AGGREGATE, *window())  # warm the cache for both sides
+            started = time.perf_counter()
+            await conn.fetch(AGGREGATE, *window())
+            floor = time.perf_counter() - started
+        timings, _, _ = await build_each(target, servers)
     return copied, sum(timings), floor
 
 

@@ -129,23 +129,11 @@ async def netgain_load(requests: int, members: int, folder: Path) -> tuple[float
 
 async def netgain_pg_load(requests: int, members: int, url: str) -> tuple[float, list[float]]:
     """The same load with NetGain on PostgreSQL, in a schema of its own, dropped afterwards."""
-    import asyncpg
+    from bench.postgres_schema import storage_of_its_own
 
-    from storage.postgres import PostgresStorage
-
-    schema = f"netgain_load_{os.getpid()}"
-    admin = await asyncpg.connect(url)
-    await admin.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        storage = await PostgresStorage.open(url, schema=schema)
-        try:
-            settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-            return await load(NetGainBot(storage=storage, settings=settings), requests, members)
-        finally:
-            await storage.close()
-    finally:
-        await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        await admin.close()
+    async with storage_of_its_own(url) as storage:
+        settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+        return await load(NetGainBot(storage=storage, settings=settings), requests, members)
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -60,9 +60,10 @@ class NetGainBot(commands.AutoShardedBot):
         force_sync: bool = False,
     ) -> None:
         # One shard unless SHARD_COUNT says more; SHARD_IDS: which of them run here.
-        shards: dict[str, Any] = {"shard_count": settings.shard_count}
-        if settings.shards.ids is not None:
-            shards["shard_ids"] = list(settings.shards.ids)
+        ours = settings.shards
+        shards: dict[str, Any] = {"shard_count": ours.count}
+        if ours.ids is not None:
+            shards["shard_ids"] = list(ours.ids)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -76,13 +77,14 @@ class NetGainBot(commands.AutoShardedBot):
         )
         self.storage = storage
         self.settings = settings
+        self.hosted = ours  # the shards, so the servers, this process looks after
         self._clock = clock
         self.force_sync = force_sync
         self.jobs = Jobs(serves=self.serves)
         self.in_flight = InFlight()
         # Digest pages and reminders take turns under Discord's global rate limit, which is
         # the whole bot's: each process takes its shards' share of it.
-        self.pacer = Pacer(RATE * settings.shards.share)
+        self.pacer = Pacer(RATE * ours.share)
         # Who holds a digest claim: unique per running bot, readable in the database.
         self.instance_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._max_concurrency: int | None = None  # Discord's, read before the first IDENTIFY
@@ -95,7 +97,7 @@ class NetGainBot(commands.AutoShardedBot):
     def serves(self, guild_id: int | None) -> bool:
         """Whether this process looks after the server (None: a member with no server): it
         runs the server's shard, and is in it (or not connected yet)."""
-        if not self.settings.shards.hosts(guild_id):
+        if not self.hosted.hosts(guild_id):
             return False
         return guild_id is None or not self.is_ready() or self.get_guild(guild_id) is not None
 

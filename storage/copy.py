@@ -63,7 +63,7 @@ async def copy_database(
     """Copy every table of `source` into `target`; each table's rows counted on both sides."""
     with closing(sqlite3.connect(f"file:{source.path}?mode=ro", uri=True)) as db:
         sizes = {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-        async with target._pool.acquire() as conn, conn.transaction():
+        async with target.connection() as conn, conn.transaction():
             held = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in TABLES}
             if any(held.values()) and not force:
                 found = ", ".join(f"{n:,} in {t}" for t, n in held.items() if n)

@@ -80,24 +80,36 @@ async def schema_version(db: aiosqlite.Connection) -> int:
     return int(version[0][0]) if version else 0
 
 
+def pending(migrations: list[Migration], current: int) -> list[Migration]:
+    """The migrations a database at version `current` still needs (either backend's); a
+    MigrationError if it is newer than this NetGain knows."""
+    target = migrations[-1].version if migrations else 0
+    if current > target:
+        raise MigrationError(
+            f"the database is at schema version {current}, newer than this NetGain "
+            f"knows ({target}); run a newer NetGain or restore a backup"
+        )
+    return migrations[current:]
+
+
+def applied(migration: Migration) -> None:
+    log.info("Applied migration %04d_%s", migration.version, migration.name)
+
+
 async def migrate(db: aiosqlite.Connection, migrations: list[Migration]) -> int:
     """Bring the database to the newest version, all steps or none; returns the version."""
     target = migrations[-1].version if migrations else 0
     await db.execute("BEGIN IMMEDIATE")
     try:
         current = await schema_version(db)
-        if current > target:
-            raise MigrationError(
-                f"the database is at schema version {current}, newer than this NetGain "
-                f"knows ({target}); run a newer NetGain or restore a backup"
-            )
+        steps = pending(migrations, current)
         if current == 0:
             await db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
             await db.execute("INSERT INTO schema_version (version) VALUES (0)")
-        for migration in migrations[current:]:
+        for migration in steps:
             for statement in migration.statements:
                 await db.execute(statement)
-            log.info("Applied migration %04d_%s", migration.version, migration.name)
+            applied(migration)
         await db.execute("UPDATE schema_version SET version = ?", (target,))
         await db.execute("COMMIT")
     except BaseException:

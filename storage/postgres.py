@@ -32,7 +32,7 @@ from typing import Any, TypeVar, cast
 
 import asyncpg
 
-from storage.migrate import Migration, MigrationError, StorageError, load_migrations
+from storage.migrate import Migration, StorageError, applied, load_migrations, pending
 from storage.pg_sql import translate
 from storage.ports import SLOW_WRITE, OnSlow
 from storage.sql_storage import Job, SQLStorage
@@ -138,18 +138,14 @@ async def migrate(conn: asyncpg.Connection, migrations: list[Migration]) -> int:
     async with conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
         current = await _schema_version(conn)
-        if current > target:
-            raise MigrationError(
-                f"the database is at schema version {current}, newer than this NetGain "
-                f"knows ({target}); run a newer NetGain or restore a backup"
-            )
+        steps = pending(migrations, current)
         if current == 0:
             await conn.execute("CREATE TABLE schema_version (version BIGINT NOT NULL)")
             await conn.execute("INSERT INTO schema_version (version) VALUES (0)")
-        for migration in migrations[current:]:
+        for migration in steps:
             for statement in migration.statements:
                 await conn.execute(statement)
-            log.info("Applied migration %04d_%s", migration.version, migration.name)
+            applied(migration)
         await conn.execute("UPDATE schema_version SET version = $1", target)
     return target
 
@@ -182,6 +178,13 @@ class PostgresStorage(SQLStorage):
             raise
         log.info("Storage ready: PostgreSQL (schema version %d, pool of %d)", version, pool_size)
         return cls(pool, dsn, pool_size)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[asyncpg.Connection]:
+        """A connection of the pool, for the rare work done outside the ports
+        (`netgain migrate`'s copy, the benchmarks' aggregate)."""
+        async with self._pool.acquire() as conn:
+            yield conn
 
     async def close(self) -> None:
         await self._pool.close()

@@ -20,10 +20,10 @@ from storage.sqlite_rows import (
     instant,
     maybe_instant,
     readings,
+    run_job,
     ts,
     zone,
 )
-from storage.sqlite_thread import run_in_thread
 
 _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 # The older readings a week's figures reach back to, beside those from :full on: each
@@ -116,7 +116,7 @@ class SQLiteDigests:
                     (guild_id, ts(since), ts(full)),
                 ):
                     earlier[user_id].append(instant(at))
-            posts = await run_in_thread(
+            posts = await run_job(
                 db,
                 lambda conn: member_posts(
                     conn,
@@ -126,7 +126,7 @@ class SQLiteDigests:
                     until,
                 ),
             )
-            goals = await run_in_thread(db, lambda conn: guild_goals(conn, guild_id))
+            goals = await run_job(db, lambda conn: guild_goals(conn, guild_id))
         return DigestData(
             members=[
                 DigestMember(

@@ -11,8 +11,15 @@ from bot.domain.models import Post, Reading
 from bot.domain.reminders import ReminderCandidate
 from storage.schedules import OpenClaims, open_claims
 from storage.sqlite_posts import member_posts
-from storage.sqlite_rows import READING_COLUMNS, fetch_all, maybe_instant, readings, ts, zone
-from storage.sqlite_thread import run_in_thread
+from storage.sqlite_rows import (
+    READING_COLUMNS,
+    fetch_all,
+    maybe_instant,
+    readings,
+    run_job,
+    ts,
+    zone,
+)
 
 # Each member's reminder schedule: their own zone and time, else their home server's zone
 # (the server they first logged in) and 18:00; the home server's reminder settings apply.
@@ -145,7 +152,7 @@ class SQLiteReminders:
 
     async def recent_posts(self, user_id: int, since: datetime) -> list[Post]:
         async with self._transaction(write=False) as db:
-            return await run_in_thread(
+            return await run_job(
                 db, lambda conn: member_posts(conn, ":user", {"user": user_id}, since)
             )
 

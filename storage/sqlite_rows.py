@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import aiosqlite
+
 from bot.domain.models import Platform, Reading, Source
+from storage.sqlite_thread import run_in_thread
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +82,14 @@ def reading(row: Sequence[Any]) -> Reading:
 
 def readings(found: Iterable[Sequence[Any]]) -> list[Reading]:
     return [reading(row) for row in found]
+
+
+async def run_job(db: Any, job: Callable[[sqlite3.Connection], T]) -> T:
+    """`job` inside the transaction `db` that `_transaction` opened, on either backend: in
+    the SQLite connection's own thread, or by PostgreSQL's transaction (`run_job`)."""
+    if isinstance(db, aiosqlite.Connection):
+        return await run_in_thread(db, job)
+    return cast(T, await db.run_job(job))
 
 
 async def fetch_all(db: Any, sql: str, params: Any = ()) -> list[Any]:

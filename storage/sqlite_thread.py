@@ -26,10 +26,6 @@ async def run_in_thread(db: aiosqlite.Connection, job: Callable[[sqlite3.Connect
     `job` must not block on the event loop, and must finish its own transaction.
     """
 
-    run_job = getattr(db, "run_job", None)
-    if run_job is not None:  # PostgreSQL's transaction runs jobs itself (storage.postgres)
-        return cast(T, await run_job(job))
-
     def in_thread() -> T:
         return job(db._conn)
 
