@@ -58,7 +58,7 @@ class DigestsPort(Protocol):
     ) -> DigestData:
         """The server's members and their readings taken in (since, until].
 
-        With `full_since`, readings before it come as instants only (`DigestData.earlier`),
+        With `full_since`, readings before it come as instants only (`DigestData.taken`),
         apart from the few a week's figures can reach back to: on each platform the last one
         before it, and each goal's first reading that reached it."""
 

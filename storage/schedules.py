@@ -66,10 +66,11 @@ class DigestData:
     # window; oldest first per member and platform.
     posts: list[Post] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)  # the members' goals
-    # With `full_since` (`DigestsPort.digest_data`): when each reading before it was taken,
-    # by member, for the logging streak; the readings themselves are then only those from
-    # `full_since`, and before it each platform's last one and each goal's first reaching.
-    earlier: dict[int, list[datetime]] | None = None
+    # With `full_since` (`DigestsPort.digest_data`): when each reading in the window was
+    # taken, as POSIX seconds by member, for the logging streak; the readings themselves are
+    # then only those from `full_since`, and before it each platform's last one and each
+    # goal's first reaching.
+    taken: dict[int, list[int]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

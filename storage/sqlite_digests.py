@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
@@ -11,13 +10,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
+from bot.domain.models import Platform
 from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
 from storage.sqlite_goals import guild_goals
 from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import (
     READING_COLUMNS,
     fetch_all,
-    instant,
     maybe_instant,
     readings,
     run_job,
@@ -26,17 +25,20 @@ from storage.sqlite_rows import (
 )
 
 _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
-# The older readings a week's figures reach back to, beside those from :full on: each
-# member's last one on each platform (what growth, drops and the chart start from), and each
-# goal's first reading that reached it (a goal reached long ago is not announced again).
+_PLATFORMS = " UNION ALL ".join(f"SELECT '{platform.value}' AS platform" for platform in Platform)
+# The older readings a week's figures reach back to, beside those from :full on, each by an
+# index seek: each member's last one on each platform (what growth, drops and the chart start
+# from), and each goal's first reading that reached it (a goal reached long ago is not
+# announced again).
 _REACHED_BACK = f"""
 UNION
-SELECT {_READING} FROM (
-    SELECT r.*, ROW_NUMBER() OVER (
-        PARTITION BY r.user_id, r.platform ORDER BY r.taken_at DESC, r.id DESC) AS newest
-    FROM member_guilds g JOIN readings r ON r.user_id = g.user_id
-    WHERE g.guild_id = :guild AND r.taken_at > :since AND r.taken_at <= :full) AS r
-WHERE r.newest = 1
+SELECT {_READING} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
+JOIN readings r ON r.id = (
+    SELECT x.id FROM readings x
+    WHERE x.user_id = g.user_id AND x.platform = p.platform
+      AND x.taken_at > :since AND x.taken_at <= :full
+    ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
+WHERE g.guild_id = :guild
 UNION
 SELECT {_READING} FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 JOIN readings r ON r.id = (
@@ -45,6 +47,14 @@ JOIN readings r ON r.id = (
       AND x.followers >= gl.followers AND x.taken_at > :since AND x.taken_at <= :full
     ORDER BY x.taken_at, x.id LIMIT 1)
 WHERE g.guild_id = :guild
+"""
+# When each reading in the window was taken, one row per member: a year of instants for the
+# logging streak, read from the index alone and sent as one text each.
+_TAKEN = """
+SELECT g.user_id, group_concat(r.taken_at || '') FROM member_guilds g
+JOIN readings r ON r.user_id = g.user_id
+WHERE g.guild_id = ? AND r.taken_at > ? AND r.taken_at <= ?
+GROUP BY g.user_id
 """
 
 _RUN = (
@@ -105,17 +115,10 @@ class SQLiteDigests:
                 """,
                 {"guild": guild_id, "since": ts(since), "full": ts(full), "until": ts(until)},
             )
-            earlier: dict[int, list[datetime]] | None = None
+            taken: dict[int, list[int]] | None = None
             if full_since is not None:
-                earlier = defaultdict(list)
-                for user_id, at in await fetch_all(
-                    db,
-                    "SELECT r.user_id, r.taken_at FROM member_guilds g"
-                    " JOIN readings r ON r.user_id = g.user_id"
-                    " WHERE g.guild_id = ? AND r.taken_at > ? AND r.taken_at <= ?",
-                    (guild_id, ts(since), ts(full)),
-                ):
-                    earlier[user_id].append(instant(at))
+                found_taken = await fetch_all(db, _TAKEN, (guild_id, ts(since), ts(until)))
+                taken = {user: [int(at) for at in text.split(",")] for user, text in found_taken}
             posts = await run_job(
                 db,
                 lambda conn: member_posts(
@@ -142,7 +145,7 @@ class SQLiteDigests:
             readings=readings(found),
             posts=posts,
             goals=goals,
-            earlier=None if earlier is None else dict(earlier),
+            taken=taken,
         )
 
     async def claim_digest(

@@ -25,7 +25,7 @@ from bot.domain.rules import (
     NudgeKind,
     choose_nudge,
     growth_over,
-    logging_streak,
+    logging_streak_of,
     week_of,
 )
 from bot.domain.series import CommunityWeek, community_weeks
@@ -169,15 +169,15 @@ def build_report(
     timezone: ZoneInfo,
     posts: Iterable[Post] = (),
     goals: Iterable[Goal] = (),
-    earlier: Mapping[int, Sequence[datetime]] | None = None,
+    taken: Mapping[int, Sequence[float]] | None = None,
 ) -> DigestReport:
     """The digest of the server's week [start, end) (local Monday `week` in `timezone`) for
     these members, from their readings and posts.
 
     `readings` and `posts` (oldest first per member and platform) may reach past `end`:
-    those are ignored. With `earlier`, `readings` holds every reading from some instant on
-    (and, before it, only those the week's figures reach back to), and `earlier` when each
-    reading before that instant was taken, by member: the logging streak counts both.
+    those are ignored. With `taken`, `readings` may hold only the readings the week's
+    figures and chart reach back to, and `taken` when each reading was taken (POSIX
+    seconds, by member), for the logging streak.
     """
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
     # Private members are counted in the totals, anonymously; only the others are shown.
@@ -206,16 +206,12 @@ def build_report(
     present: list[DigestMember] = []
     for member in counted:
         mine = [by_key.get((member.user_id, platform), []) for platform in Platform]
-        taken: Iterable[datetime] = (r.taken_at for found in mine for r in found)
-        if earlier is not None:
-            before = earlier.get(member.user_id, ())
-            cut = max(before) if before else None  # readings up to here are in `before`
-            taken = [
-                *before,
-                *(r.taken_at for found in mine for r in found if cut is None or r.taken_at > cut),
-            ]
-        streak = logging_streak(
-            taken,
+        streak = logging_streak_of(
+            (
+                (r.taken_at.timestamp() for found in mine for r in found)
+                if taken is None
+                else taken.get(member.user_id, ())
+            ),
             member.timezone,
             week_of(end - timedelta(seconds=1), member.timezone),
             excused={week_of(at, member.timezone) for at in excused[member.user_id]},

@@ -6,6 +6,7 @@ Instants are aware UTC datetimes; days, weeks and periods are local to a zoneinf
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -18,6 +19,9 @@ EARLIEST_DAY = date(2004, 1, 1)
 # A backfilled day is stored at local noon: the same calendar day for anyone within 12 hours.
 BACKFILL_TIME = time(12)
 
+_ONE_DAY = timedelta(days=1)
+# Two hours either side of a midnight: as far as a DST change moves one.
+_NEAR = 2 * 3600
 _DAY_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -53,20 +57,41 @@ def week_of(moment: datetime, tz: ZoneInfo) -> date:
     return monday
 
 
-@lru_cache(maxsize=512)
-def week_start_times(tz: ZoneInfo, last_monday: date, weeks: int) -> tuple[tuple[float, ...], date]:
-    """When each of `weeks` local weeks starts, as POSIX timestamps, oldest first, ending
-    with the week after the one starting `last_monday`; and the Monday of the first.
+@dataclass(frozen=True, slots=True)
+class WeekGrid:
+    """Consecutive local weeks as POSIX seconds, for placing many instants at once (`week_of`
+    for each, by bisection): a digest does it for a year of every member's readings, and the
+    members of a server mostly share a zone and always the week."""
 
-    For placing many instants in their weeks at once (`week_of` for each, by bisection):
-    a digest does it for every reading of every member, and the members of a server
-    mostly share a zone and always the week."""
-    first = last_monday - ONE_WEEK * (weeks - 2)
-    starts = tuple(
-        datetime.combine(first + ONE_WEEK * k, time(0), tzinfo=tz).astimezone(UTC).timestamp()
-        for k in range(weeks)
+    first: date  # the Monday of the first week
+    starts: tuple[float, ...]  # when each week starts, then when the last one ends
+    # When each week's Tuesday starts, and whether its Monday is exactly [start, Tuesday):
+    # not so where a DST change near either midnight can repeat a local hour.
+    tuesdays: tuple[float, ...]
+    plain: tuple[bool, ...]
+
+
+@lru_cache(maxsize=64)
+def week_grid(tz: ZoneInfo, last_monday: date, weeks: int) -> WeekGrid:
+    """`weeks` local weeks, the last starting `last_monday` (one more start ends it)."""
+    first = last_monday - ONE_WEEK * (weeks - 1)
+    mondays = [first + ONE_WEEK * k for k in range(weeks + 1)]
+    # Not through `local_midnight`: a grid spans years of days, which would crowd its cache.
+    starts = tuple(_midnight(monday, tz) for monday in mondays)
+    tuesdays = tuple(_midnight(monday + _ONE_DAY, tz) for monday in mondays)
+    plain = tuple(
+        _offset(start - _NEAR, tz) == _offset(start, tz) == _offset(tuesday + _NEAR, tz)
+        for start, tuesday in zip(starts, tuesdays, strict=True)
     )
-    return starts, first
+    return WeekGrid(first, starts, tuesdays[:-1], plain[:-1])
+
+
+def _midnight(day: date, tz: ZoneInfo) -> float:
+    return datetime.combine(day, time(0), tzinfo=tz).timestamp()
+
+
+def _offset(seconds: float, tz: ZoneInfo) -> timedelta | None:
+    return datetime.fromtimestamp(seconds, tz).utcoffset()
 
 
 def week_bounds(monday: date, tz: ZoneInfo) -> tuple[datetime, datetime]:

@@ -26,13 +26,13 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import Growth
 from bot.domain.models import Reading
-from bot.domain.periods import ONE_WEEK, local_day, week_start_times
+from bot.domain.periods import ONE_WEEK, local_day, week_grid
 
 # The week a reading belongs to is the first of these rules; its calendar arithmetic lives
 # with the rest in `bot.domain.periods`, and is part of this module's surface.
@@ -135,43 +135,75 @@ def logging_streak(
     `taken` holds the instants of the member's readings (any platform, any order); those
     after `this_week` are ignored. `excused` weeks (local Mondays) neither count nor break it.
     """
-    per_week: Counter[date] = Counter()
-    on_monday: Counter[date] = Counter()
-    # Each instant's week by bisection over the last STREAK_CAP weeks' starts: the same
-    # answer as `week_of`, without a zone conversion for each reading.
-    starts, first = week_start_times(tz, this_week, STREAK_CAP + 2)
-    for moment in taken:
-        at = moment.timestamp()
+    return logging_streak_of((moment.timestamp() for moment in taken), tz, this_week, excused)
+
+
+def logging_streak_of(
+    seconds: Iterable[float],
+    tz: ZoneInfo,
+    this_week: date,
+    excused: Collection[date] = (),
+) -> int:
+    """`logging_streak`, with each reading's instant as POSIX seconds: a digest counts a year
+    of readings for every member, and they come from storage as plain numbers."""
+    # Each instant's week by bisection over the last weeks' starts (the same answer as
+    # `week_of`, without a zone conversion for each reading), counted by the week's index:
+    # `this_week` is the grid's last, and the one after it counts nothing.
+    grid = week_grid(tz, this_week, STREAK_CAP + 1)
+    starts, tuesdays, plain, weeks = grid.starts, grid.tuesdays, grid.plain, len(grid.plain)
+    counts = [0] * (weeks + 1)
+    mondays = [0] * (weeks + 1)
+    older: Counter[int] = Counter()  # before the grid (by index, below 0): the long way
+    older_mondays: Counter[int] = Counter()
+    oldest = weeks
+    for at in seconds:
         index = bisect_right(starts, at) - 1
-        if 0 <= index < len(starts) - 1:
-            monday = first + ONE_WEEK * index
-            # Well past its Monday's first hours it is not a Monday reading (an hour a DST
-            # change repeats can make the local day Monday again just after midnight).
-            on_day = at < starts[index] + _MONDAY_AND_MARGIN and local_day(moment, tz) == monday
-        else:  # older than the streak can reach, or in a later week: the long way
+        if index >= weeks:
+            continue  # after this week
+        if index >= 0:
+            counts[index] += 1
+            if plain[index]:
+                on_day = at < tuesdays[index]
+            else:  # near a DST change: an hour it repeats can make the day Monday again
+                monday = grid.first + ONE_WEEK * index
+                on_day = at < starts[index] + _MONDAY_AND_MARGIN and _day(at, tz) == monday
+            if on_day:
+                mondays[index] += 1
+        else:
+            moment = datetime.fromtimestamp(at, UTC)
             monday = week_of(moment, tz)
-            on_day = local_day(moment, tz) == monday
-        if monday > this_week:
-            continue
-        per_week[monday] += 1
-        if on_day:
-            on_monday[monday] += 1
-    if not per_week:
+            index = (monday - grid.first).days // 7
+            older[index] += 1
+            if local_day(moment, tz) == monday:
+                older_mondays[index] += 1
+        oldest = min(oldest, index)
+    if oldest == weeks:
         return 0
+
+    def readings_in(index: int) -> tuple[int, int]:
+        if index >= 0:
+            return counts[index], mondays[index]
+        return older[index], older_mondays[index]
+
+    skipped = {(monday - grid.first).days // 7 for monday in excused}
     # The week before the first one with a reading can still be kept by the grace day.
-    oldest = min(per_week) - ONE_WEEK
-    week = this_week if per_week[this_week] else this_week - ONE_WEEK
+    week = weeks - 1 if counts[weeks - 1] else weeks - 2
     streak = 0
-    while week >= oldest and streak < STREAK_CAP:
-        following = week + ONE_WEEK
-        if per_week[week]:
+    while week >= oldest - 1 and streak < STREAK_CAP:
+        held = readings_in(week)[0]
+        following, on_its_monday = readings_in(week + 1)
+        if held:
             streak += 1
-        elif on_monday[following] and per_week[following] >= 2:
+        elif on_its_monday and following >= 2:
             streak += 1  # the grace day: next Monday's reading stands in for this week
-        elif week not in excused:
+        elif week not in skipped:
             break
-        week -= ONE_WEEK
+        week -= 1
     return streak
+
+
+def _day(seconds: float, tz: ZoneInfo) -> date:
+    return datetime.fromtimestamp(seconds, tz).date()
 
 
 def posts_per_week(posted: Iterable[datetime], tz: ZoneInfo) -> Counter[date]:

@@ -42,5 +42,5 @@ async def build_digest(
         settings.timezone,
         data.posts,
         data.goals,
-        data.earlier,
+        data.taken,
     )

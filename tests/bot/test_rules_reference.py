@@ -19,7 +19,15 @@ from hypothesis import strategies as st
 
 from bot.domain.digest import DigestMember, build_report
 from bot.domain.models import Platform, Reading, Source
-from bot.domain.rules import Change, Missing, growth_over, logging_streak, week_of, week_to_date
+from bot.domain.rules import (
+    Change,
+    Missing,
+    growth_over,
+    logging_streak,
+    logging_streak_of,
+    week_of,
+    week_to_date,
+)
 from bot.domain.summaries import glance
 
 ZONES = [
@@ -173,9 +181,11 @@ def test_streaks_match_the_reference(history: History) -> None:
     this_week = ref_week(history.now, history.zone)
     assert week_of(history.now, history.zone) == this_week
     taken = [r.taken_at for r in history.readings]
-    assert logging_streak(taken, history.zone, this_week) == ref_streak(
-        history.readings, history.zone, this_week
-    )
+    expected = ref_streak(history.readings, history.zone, this_week)
+    assert logging_streak(taken, history.zone, this_week) == expected
+    # As the digest counts it: instants as POSIX seconds, straight from storage.
+    seconds = [int(moment.timestamp()) for moment in taken]
+    assert logging_streak_of(seconds, history.zone, this_week) == expected
 
 
 @given(histories())

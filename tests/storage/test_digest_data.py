@@ -92,7 +92,7 @@ async def test_narrowed_digest_data_gives_the_same_digest(
     args = (week, start, end, tz)
     full_report = build_report(whole.members, whole.readings, *args, whole.posts, whole.goals)
     narrow_report = build_report(
-        narrow.members, narrow.readings, *args, narrow.posts, narrow.goals, narrow.earlier
+        narrow.members, narrow.readings, *args, narrow.posts, narrow.goals, narrow.taken
     )
     assert summary(narrow_report) == summary(full_report)
 
@@ -124,7 +124,7 @@ async def test_what_the_week_reaches_back_to_comes_along(storage: SQLiteStorage)
         tz,
         narrow.posts,
         narrow.goals,
-        narrow.earlier,
+        narrow.taken,
     )
     rows = {row.member.user_id: row for row in report.rows}
     assert rows[1].goal_reached is None  # reached twenty weeks ago, announced then
