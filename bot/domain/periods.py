@@ -64,26 +64,37 @@ class WeekGrid:
     members of a server mostly share a zone and always the week."""
 
     first: date  # the Monday of the first week
-    starts: tuple[float, ...]  # when each week starts, then when the last one ends
-    # When each week's Tuesday starts, and whether its Monday is exactly [start, Tuesday):
-    # not so where a DST change near either midnight can repeat a local hour.
-    tuesdays: tuple[float, ...]
-    plain: tuple[bool, ...]
+    # When each week starts and when its Tuesday starts, in turn, then when the last week
+    # ends: an instant's bisection over these gives 2k + 1 on week k's Monday and 2k + 2 in
+    # the rest of it (0 before the grid, 2 × weeks + 1 after it).
+    marks: tuple[float, ...]
+    # The weeks whose Monday is not exactly [start, Tuesday): a DST change near either
+    # midnight can repeat a local hour there.
+    irregular: tuple[int, ...]
+
+    @property
+    def weeks(self) -> int:
+        return len(self.marks) // 2
+
+    def start(self, week: int) -> float:
+        return self.marks[2 * week]
 
 
 @lru_cache(maxsize=64)
 def week_grid(tz: ZoneInfo, last_monday: date, weeks: int) -> WeekGrid:
-    """`weeks` local weeks, the last starting `last_monday` (one more start ends it)."""
+    """`weeks` local weeks, the last starting `last_monday`."""
     first = last_monday - ONE_WEEK * (weeks - 1)
-    mondays = [first + ONE_WEEK * k for k in range(weeks + 1)]
+    mondays = [first + ONE_WEEK * k for k in range(weeks)]
     # Not through `local_midnight`: a grid spans years of days, which would crowd its cache.
-    starts = tuple(_midnight(monday, tz) for monday in mondays)
-    tuesdays = tuple(_midnight(monday + _ONE_DAY, tz) for monday in mondays)
-    plain = tuple(
-        _offset(start - _NEAR, tz) == _offset(start, tz) == _offset(tuesday + _NEAR, tz)
-        for start, tuesday in zip(starts, tuesdays, strict=True)
-    )
-    return WeekGrid(first, starts, tuesdays[:-1], plain[:-1])
+    marks: list[float] = []
+    irregular: list[int] = []
+    for week, monday in enumerate(mondays):
+        start, tuesday = _midnight(monday, tz), _midnight(monday + _ONE_DAY, tz)
+        marks += [start, tuesday]
+        if not _offset(start - _NEAR, tz) == _offset(start, tz) == _offset(tuesday + _NEAR, tz):
+            irregular.append(week)
+    marks.append(_midnight(last_monday + ONE_WEEK, tz))
+    return WeekGrid(first, tuple(marks), tuple(irregular))
 
 
 def _midnight(day: date, tz: ZoneInfo) -> float:

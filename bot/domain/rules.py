@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -146,56 +147,64 @@ def logging_streak_of(
 ) -> int:
     """`logging_streak`, with each reading's instant as POSIX seconds: a digest counts a year
     of readings for every member, and they come from storage as plain numbers."""
-    # Each instant's week by bisection over the last weeks' starts (the same answer as
-    # `week_of`, without a zone conversion for each reading), counted by the week's index:
-    # `this_week` is the grid's last, and the one after it counts nothing.
+    taken = seconds if isinstance(seconds, list) else list(seconds)
+    # Each instant's week by bisection over the weeks' starts, all at once (the same answer
+    # as `week_of`, without a zone conversion for each reading): see `WeekGrid.marks`.
     grid = week_grid(tz, this_week, STREAK_CAP + 1)
-    starts, tuesdays, plain, weeks = grid.starts, grid.tuesdays, grid.plain, len(grid.plain)
-    counts = [0] * (weeks + 1)
-    mondays = [0] * (weeks + 1)
-    older: Counter[int] = Counter()  # before the grid (by index, below 0): the long way
-    older_mondays: Counter[int] = Counter()
-    oldest = weeks
-    for at in seconds:
-        index = bisect_right(starts, at) - 1
-        if index >= weeks:
-            continue  # after this week
-        if index >= 0:
-            counts[index] += 1
-            if plain[index]:
-                on_day = at < tuesdays[index]
-            else:  # near a DST change: an hour it repeats can make the day Monday again
-                monday = grid.first + ONE_WEEK * index
-                on_day = at < starts[index] + _MONDAY_AND_MARGIN and _day(at, tz) == monday
-            if on_day:
-                mondays[index] += 1
-        else:
-            moment = datetime.fromtimestamp(at, UTC)
-            monday = week_of(moment, tz)
-            index = (monday - grid.first).days // 7
-            older[index] += 1
-            if local_day(moment, tz) == monday:
-                older_mondays[index] += 1
-        oldest = min(oldest, index)
-    if oldest == weeks:
+    places = Counter(map(partial(bisect_right, grid.marks), taken))
+    weeks = grid.weeks  # `this_week` is the grid's last; later readings are ignored
+    places.pop(2 * weeks + 1, None)
+    if not places:
         return 0
+    # Where a DST change can repeat an hour near midnight, the Monday is counted the long way,
+    # as it is for readings older than the grid (index below 0).
+    mondays: dict[int, int] = {}
+    for week in grid.irregular:
+        if places.get(2 * week + 1) or places.get(2 * week + 2):
+            monday = grid.first + ONE_WEEK * week
+            near = grid.start(week) + _MONDAY_AND_MARGIN
+            mondays[week] = sum(
+                1
+                for at in taken
+                if grid.start(week) <= at < grid.start(week + 1)
+                and at < near
+                and _day(at, tz) == monday
+            )
+    older: Counter[int] = Counter()
+    if places.pop(0, None):
+        for at in taken:
+            if at < grid.marks[0]:
+                moment = datetime.fromtimestamp(at, UTC)
+                week = (week_of(moment, tz) - grid.first).days // 7
+                older[week] += 1
+                if local_day(moment, tz) == grid.first + ONE_WEEK * week:
+                    mondays[week] = mondays.get(week, 0) + 1
+    oldest = min(older) if older else (min(places) - 1) // 2
 
-    def readings_in(index: int) -> tuple[int, int]:
-        if index >= 0:
-            return counts[index], mondays[index]
-        return older[index], older_mondays[index]
+    def held(week: int) -> int:
+        if week < 0:
+            return older.get(week, 0)
+        return places.get(2 * week + 1, 0) + places.get(2 * week + 2, 0)
 
+    def kept_by_grace(week: int) -> bool:
+        """Next Monday's reading stands in for this week, when that week holds another."""
+        following = week + 1
+        if following >= weeks:
+            return False
+        if following in mondays:
+            on_monday = mondays[following]
+        else:
+            on_monday = places.get(2 * following + 1, 0) if following >= 0 else 0
+        return on_monday > 0 and held(following) >= 2
+
+    logged = {(place - 1) >> 1 for place in places}.union(older)
     skipped = {(monday - grid.first).days // 7 for monday in excused}
     # The week before the first one with a reading can still be kept by the grace day.
-    week = weeks - 1 if counts[weeks - 1] else weeks - 2
+    week = weeks - 1 if weeks - 1 in logged else weeks - 2
     streak = 0
     while week >= oldest - 1 and streak < STREAK_CAP:
-        held = readings_in(week)[0]
-        following, on_its_monday = readings_in(week + 1)
-        if held:
+        if week in logged or kept_by_grace(week):
             streak += 1
-        elif on_its_monday and following >= 2:
-            streak += 1  # the grace day: next Monday's reading stands in for this week
         elif week not in skipped:
             break
         week -= 1
