@@ -26,9 +26,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import Growth
