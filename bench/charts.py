@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from bot import charts
 from bot.domain.models import Platform, Reading, Source
-from bot.domain.series import community_weeks, history_series
+from bot.domain.series import Trace, community_weeks, history_series
 
 TZ = ZoneInfo("Europe/Berlin")
 # The bot and every extension, as `netgain` loads them.
@@ -67,7 +67,7 @@ def readings() -> list[Reading]:
 def draw_both() -> None:
     found = readings()
     charts.history_chart(history_series(found, Platform.TIKTOK, TZ), "TikTok · alex · this year")
-    weeks = community_weeks([found], date(2026, 11, 16), TZ)
+    weeks = community_weeks([Trace.of(found)], date(2026, 11, 16), TZ)
     charts.community_chart(weeks, "Community · last 8 weeks", TZ)
 
 
@@ -99,7 +99,7 @@ def main() -> None:
     first = float(first_run.stdout.strip())
     found = readings()
     series = history_series(found, Platform.TIKTOK, TZ)
-    weeks = community_weeks([found], date(2026, 11, 16), TZ)
+    weeks = community_weeks([Trace.of(found)], date(2026, 11, 16), TZ)
     charts.history_chart(series, "warm-up")
     history = timed(lambda: charts.history_chart(series, "TikTok · alex · this year"), args.warm)
     community = timed(

@@ -55,12 +55,14 @@ class DigestsPort(Protocol):
         until: datetime,
         *,
         full_since: datetime | None = None,
+        chart_since: datetime | None = None,
     ) -> DigestData:
         """The server's members and their readings taken in (since, until].
 
         With `full_since`, readings before it come as instants only (`DigestData.taken`),
         apart from the few a week's figures can reach back to: on each platform the last one
-        before it, and each goal's first reading that reached it."""
+        before it, and each goal's first reading that reached it. With `chart_since` as
+        well, the follower counts from then on come as `DigestData.traces`."""
 
     async def claim_digest(
         self,

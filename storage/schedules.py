@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.digest import DigestMember
 from bot.domain.goals import Goal
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
+from bot.domain.series import Trace
 
 KeyT = TypeVar("KeyT")
 
@@ -71,6 +72,9 @@ class DigestData:
     # then only those from `full_since`, and before it each platform's last one and each
     # goal's first reaching.
     taken: dict[int, list[int]] | None = None
+    # With `chart_since` too: each member's follower counts on each platform from then on,
+    # and the last before, for the community chart.
+    traces: list[Trace] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""SQLite for the weekly digest: its data, and the durable claim; part of `SQLiteStorage`."""
+"""SQLite for the weekly digest: its data (`storage.sqlite_digest_data`), and the durable
+claim; part of `SQLiteStorage`."""
 
 from __future__ import annotations
 
@@ -9,53 +10,14 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain.digest import DigestMember
-from bot.domain.models import Platform
+from storage import sqlite_digest_data as digest_rows
 from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
-from storage.sqlite_goals import guild_goals
-from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import (
-    READING_COLUMNS,
     fetch_all,
     maybe_instant,
-    readings,
     run_job,
     ts,
-    zone,
 )
-
-_READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
-_PLATFORMS = " UNION ALL ".join(f"SELECT '{platform.value}' AS platform" for platform in Platform)
-# The older readings a week's figures reach back to, beside those from :full on, each by an
-# index seek: each member's last one on each platform (what growth, drops and the chart start
-# from), and each goal's first reading that reached it (a goal reached long ago is not
-# announced again).
-_REACHED_BACK = f"""
-UNION
-SELECT {_READING} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
-JOIN readings r ON r.id = (
-    SELECT x.id FROM readings x
-    WHERE x.user_id = g.user_id AND x.platform = p.platform
-      AND x.taken_at > :since AND x.taken_at <= :full
-    ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
-WHERE g.guild_id = :guild
-UNION
-SELECT {_READING} FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
-JOIN readings r ON r.id = (
-    SELECT x.id FROM readings x
-    WHERE x.user_id = gl.user_id AND x.platform = gl.platform AND x.taken_at >= gl.set_at
-      AND x.followers >= gl.followers AND x.taken_at > :since AND x.taken_at <= :full
-    ORDER BY x.taken_at, x.id LIMIT 1)
-WHERE g.guild_id = :guild
-"""
-# When each reading in the window was taken, one row per member: a year of instants for the
-# logging streak, read from the index alone and sent as one text each.
-_TAKEN = """
-SELECT g.user_id, group_concat(r.taken_at || '') FROM member_guilds g
-JOIN readings r ON r.user_id = g.user_id
-WHERE g.guild_id = ? AND r.taken_at > ? AND r.taken_at <= ?
-GROUP BY g.user_id
-"""
 
 _RUN = (
     "state, pages_posted, message_ids, late, reason, attempts, updated_at, channel_id, generation"
@@ -92,61 +54,15 @@ class SQLiteDigests:
         until: datetime,
         *,
         full_since: datetime | None = None,
+        chart_since: datetime | None = None,
     ) -> DigestData:
-        full = since if full_since is None else max(since, full_since)
         async with self._transaction(write=False) as db:
-            members = await fetch_all(
+            return await run_job(
                 db,
-                """
-                SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions,
-                       g.first_logged_at, m.hidden
-                FROM member_guilds g JOIN members m ON m.user_id = g.user_id
-                WHERE g.guild_id = ? ORDER BY g.user_id
-                """,
-                (guild_id,),
-            )
-            found = await fetch_all(
-                db,
-                f"""
-                SELECT {_READING} FROM member_guilds g JOIN readings r ON r.user_id = g.user_id
-                WHERE g.guild_id = :guild AND r.taken_at > :full AND r.taken_at <= :until
-                {_REACHED_BACK if full_since is not None else ""}
-                ORDER BY 2, 3, 4, 1
-                """,
-                {"guild": guild_id, "since": ts(since), "full": ts(full), "until": ts(until)},
-            )
-            taken: dict[int, list[int]] | None = None
-            if full_since is not None:
-                found_taken = await fetch_all(db, _TAKEN, (guild_id, ts(since), ts(until)))
-                taken = {user: [int(at) for at in text.split(",")] for user, text in found_taken}
-            posts = await run_job(
-                db,
-                lambda conn: member_posts(
-                    conn,
-                    "SELECT user_id FROM member_guilds WHERE guild_id = :guild",
-                    {"guild": guild_id},
-                    since,
-                    until,
+                lambda conn: digest_rows.digest_data(
+                    conn, guild_id, tz, since, until, full_since, chart_since
                 ),
             )
-            goals = await run_job(db, lambda conn: guild_goals(conn, guild_id))
-        return DigestData(
-            members=[
-                DigestMember(
-                    user_id,
-                    name,
-                    zone(own_tz) if own_tz else tz,
-                    bool(mentions),
-                    maybe_instant(since),
-                    hidden=bool(hidden),
-                )
-                for user_id, name, own_tz, mentions, since, hidden in members
-            ],
-            readings=readings(found),
-            posts=posts,
-            goals=goals,
-            taken=taken,
-        )
 
     async def claim_digest(
         self,

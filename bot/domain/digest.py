@@ -28,7 +28,7 @@ from bot.domain.rules import (
     logging_streak_of,
     week_of,
 )
-from bot.domain.series import CommunityWeek, community_weeks
+from bot.domain.series import CommunityWeek, Trace, community_weeks
 from bot.domain.visibility import visible
 
 # A member who has not logged for longer than this is no longer mentioned in the digest (the
@@ -170,14 +170,16 @@ def build_report(
     posts: Iterable[Post] = (),
     goals: Iterable[Goal] = (),
     taken: Mapping[int, Sequence[float]] | None = None,
+    traces: Iterable[Trace] | None = None,
 ) -> DigestReport:
     """The digest of the server's week [start, end) (local Monday `week` in `timezone`) for
     these members, from their readings and posts.
 
     `readings` and `posts` (oldest first per member and platform) may reach past `end`:
-    those are ignored. With `taken`, `readings` may hold only the readings the week's
-    figures and chart reach back to, and `taken` when each reading was taken (POSIX
-    seconds, by member), for the logging streak.
+    those are ignored. With `taken` and `traces`, `readings` may hold only those the week's
+    own figures reach back to: `taken` gives when each reading was taken (POSIX seconds, by
+    member), for the logging streak, and `traces` the follower counts the chart needs, one per
+    member and platform.
     """
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
     # Private members are counted in the totals, anonymously; only the others are shown.
@@ -300,6 +302,12 @@ def build_report(
         posts=week_posts,
         under_benchmark=under,
         purges=purges,
-        weeks=community_weeks(by_key.values(), week, timezone),
+        weeks=community_weeks(
+            (Trace.of(found) for found in by_key.values())
+            if traces is None
+            else (trace for trace in traces if trace.user_id in seen),
+            week,
+            timezone,
+        ),
         lapsed_recently=lapsed_recently,
     )

@@ -66,24 +66,46 @@ class CommunityWeek:
     followers: int | None  # everyone's latest followers by the week's end; None: nobody logged
 
 
+@dataclass(frozen=True, slots=True)
+class Trace:
+    """A member's follower counts on one platform, oldest first: what a community chart needs
+    of their readings."""
+
+    user_id: int
+    at: Sequence[float]  # when each was read, as POSIX seconds
+    followers: Sequence[int]
+
+    @staticmethod
+    def of(readings: Sequence[Reading]) -> Trace:
+        """From one member's readings on one platform, in time order (not empty)."""
+        return Trace(
+            readings[0].user_id,
+            [r.taken_at.timestamp() for r in readings],
+            [r.followers for r in readings],
+        )
+
+
 def community_weeks(
-    groups: Iterable[Sequence[Reading]], last_week: date, tz: ZoneInfo, weeks: int = COMMUNITY_WEEKS
+    traces: Iterable[Trace], last_week: date, tz: ZoneInfo, weeks: int = COMMUNITY_WEEKS
 ) -> list[CommunityWeek]:
     """The server's last `weeks` local weeks up to `last_week` (a Monday), oldest first: how
     many members logged in each, and the total of every member's latest follower count on each
-    platform as of the week's end (a week nobody logged in has no total: a gap). `groups`: one
-    list per member and platform, in time order."""
+    platform as of the week's end (a week nobody logged in has no total: a gap). `traces`: one
+    per member and platform."""
     mondays = [last_week - ONE_WEEK * back for back in range(weeks - 1, -1, -1)]
-    bounds = [week_bounds(monday, tz) for monday in mondays]
+    bounds = [
+        (start.timestamp(), end.timestamp())
+        for start, end in (week_bounds(monday, tz) for monday in mondays)
+    ]
     logged: list[set[int]] = [set() for _ in mondays]
     totals = [0] * len(mondays)
-    for mine in groups:
+    for trace in traces:
         for index, (start, end) in enumerate(bounds):
-            high = bisect_left(mine, end, key=lambda r: r.taken_at)
+            high = bisect_left(trace.at, end)
             if high:
-                totals[index] += mine[high - 1].followers
-                if mine[high - 1].taken_at >= start:
-                    logged[index].add(mine[0].user_id)
+                totals[index] += trace.followers[high - 1]
+                if trace.at[high - 1] >= start:
+                    logged[index].add(trace.user_id)
     return [
         CommunityWeek(monday, len(who), total if who else None)
         for monday, who, total in zip(mondays, logged, totals, strict=True)

@@ -14,24 +14,26 @@ from bot.domain.schedule import GuildSettings
 from bot.domain.series import COMMUNITY_WEEKS
 from storage.ports_scheduled import DigestsPort
 
-# Readings this far back come along, so a streak can be counted for up to a year...
+# Readings this far back come along, so a streak can be counted for up to a year: as whole
+# readings only from the week's start (and the few its figures reach back to), as follower
+# counts over the chart's weeks, and as instants for the rest.
 HISTORY = timedelta(weeks=53)
-# ...but as whole readings only from here on: the week, the chart's last weeks before it
-# (`bot.domain.series.COMMUNITY_WEEKS`), and one more; older ones as instants, for streaks.
-FULL_READINGS = timedelta(weeks=COMMUNITY_WEEKS + 1)
 
 
 async def build_digest(
     digests: DigestsPort, settings: GuildSettings, week: date, now: datetime
 ) -> DigestReport:
     """The digest of the server's local week starting `week`, with what is known at `now`."""
-    start, end = week_bounds(week, settings.timezone)
+    tz = settings.timezone
+    start, end = week_bounds(week, tz)
+    chart_start, _ = week_bounds(week - timedelta(weeks=COMMUNITY_WEEKS - 1), tz)
     data = await digests.digest_data(
         settings.guild_id,
-        settings.timezone,
+        tz,
         start - HISTORY,
         min(now, end),
-        full_since=start - FULL_READINGS,
+        full_since=start,
+        chart_since=chart_start,
     )
     return build_report(
         data.members,
@@ -39,8 +41,9 @@ async def build_digest(
         week,
         start,
         end,
-        settings.timezone,
+        tz,
         data.posts,
         data.goals,
         data.taken,
+        data.traces,
     )

@@ -13,7 +13,7 @@ import pytest
 
 from bot import charts
 from bot.domain.models import Platform, Reading, Source
-from bot.domain.series import community_weeks, history_series
+from bot.domain.series import Trace, community_weeks, history_series
 from tests.conftest import World
 from tests.support.simulated import send_slash
 
@@ -111,7 +111,7 @@ def test_missing_weeks_are_gaps_not_lines() -> None:
 def test_the_community_chart_leaves_weeks_nobody_logged_empty() -> None:
     tz = ZoneInfo("UTC")
     readings = [reading(0, 100), reading(14, 130)]  # the weeks of 5 and 19 Oct
-    weeks = community_weeks([readings], datetime(2026, 10, 26).date(), tz, weeks=4)
+    weeks = community_weeks([Trace.of(readings)], datetime(2026, 10, 26).date(), tz, weeks=4)
     assert [(w.logged, w.followers) for w in weeks] == [(1, 100), (0, None), (1, 130), (0, None)]
     chart = charts.community_chart(weeks, "Creators · last 4 weeks", tz)
     assert "Members logging per week: 1, 0, 1, 0." in chart.description
