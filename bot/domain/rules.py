@@ -22,28 +22,28 @@ tests check them against an independent reference over random histories.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
-from functools import partial
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import Growth
 from bot.domain.models import Reading
-from bot.domain.periods import ONE_WEEK, local_day, week_grid
+from bot.domain.periods import ONE_WEEK
 
 # The week a reading belongs to is the first of these rules; its calendar arithmetic lives
 # with the rest in `bot.domain.periods`, and is part of this module's surface.
 from bot.domain.periods import week_bounds as week_bounds
 from bot.domain.periods import week_of as week_of
 
-# Ten years of weekly logging: a bound, so a streak never loops without end.
-STREAK_CAP = 520
-# A day, and the two hours a DST change can move local midnight by.
-_MONDAY_AND_MARGIN = (24 + 2) * 3600
+# The logging streak is counted in `bot.domain.streaks`, and is part of this module's surface.
+from bot.domain.streaks import STREAK_CAP
+from bot.domain.streaks import logging_streak as logging_streak
+from bot.domain.streaks import logging_streak_of as logging_streak_of
+
 # Growth under half a percent over a week reads as stalled (PRODUCT.md: "growth stalled").
 STALLED_PCT = 0.005
 
@@ -123,96 +123,6 @@ def week_to_date(readings: Sequence[Reading], now: datetime, tz: ZoneInfo) -> Me
     """
     start, end = week_bounds(week_of(now, tz), tz)
     return growth_over(readings, start, end)
-
-
-def logging_streak(
-    taken: Iterable[datetime],
-    tz: ZoneInfo,
-    this_week: date,
-    excused: Collection[date] = (),
-) -> int:
-    """Weeks in a row with a reading, counted back from `this_week` (a local Monday).
-
-    `taken` holds the instants of the member's readings (any platform, any order); those
-    after `this_week` are ignored. `excused` weeks (local Mondays) neither count nor break it.
-    """
-    return logging_streak_of((moment.timestamp() for moment in taken), tz, this_week, excused)
-
-
-def logging_streak_of(
-    seconds: Iterable[float],
-    tz: ZoneInfo,
-    this_week: date,
-    excused: Collection[date] = (),
-) -> int:
-    """`logging_streak`, with each reading's instant as POSIX seconds: a digest counts a year
-    of readings for every member, and they come from storage as plain numbers."""
-    taken = seconds if isinstance(seconds, list) else list(seconds)
-    # Each instant's week by bisection over the weeks' starts, all at once (the same answer
-    # as `week_of`, without a zone conversion for each reading): see `WeekGrid.marks`.
-    grid = week_grid(tz, this_week, STREAK_CAP + 1)
-    places = Counter(map(partial(bisect_right, grid.marks), taken))
-    weeks = grid.weeks  # `this_week` is the grid's last; later readings are ignored
-    places.pop(2 * weeks + 1, None)
-    if not places:
-        return 0
-    # Where a DST change can repeat an hour near midnight, the Monday is counted the long way,
-    # as it is for readings older than the grid (index below 0).
-    mondays: dict[int, int] = {}
-    for week in grid.irregular:
-        if places.get(2 * week + 1) or places.get(2 * week + 2):
-            monday = grid.first + ONE_WEEK * week
-            near = grid.start(week) + _MONDAY_AND_MARGIN
-            mondays[week] = sum(
-                1
-                for at in taken
-                if grid.start(week) <= at < grid.start(week + 1)
-                and at < near
-                and _day(at, tz) == monday
-            )
-    older: Counter[int] = Counter()
-    if places.pop(0, None):
-        for at in taken:
-            if at < grid.marks[0]:
-                moment = datetime.fromtimestamp(at, UTC)
-                week = (week_of(moment, tz) - grid.first).days // 7
-                older[week] += 1
-                if local_day(moment, tz) == grid.first + ONE_WEEK * week:
-                    mondays[week] = mondays.get(week, 0) + 1
-    oldest = min(older) if older else (min(places) - 1) // 2
-
-    def held(week: int) -> int:
-        if week < 0:
-            return older.get(week, 0)
-        return places.get(2 * week + 1, 0) + places.get(2 * week + 2, 0)
-
-    def kept_by_grace(week: int) -> bool:
-        """Next Monday's reading stands in for this week, when that week holds another."""
-        following = week + 1
-        if following >= weeks:
-            return False
-        if following in mondays:
-            on_monday = mondays[following]
-        else:
-            on_monday = places.get(2 * following + 1, 0) if following >= 0 else 0
-        return on_monday > 0 and held(following) >= 2
-
-    logged = {(place - 1) >> 1 for place in places}.union(older)
-    skipped = {(monday - grid.first).days // 7 for monday in excused}
-    # The week before the first one with a reading can still be kept by the grace day.
-    week = weeks - 1 if weeks - 1 in logged else weeks - 2
-    streak = 0
-    while week >= oldest - 1 and streak < STREAK_CAP:
-        if week in logged or kept_by_grace(week):
-            streak += 1
-        elif week not in skipped:
-            break
-        week -= 1
-    return streak
-
-
-def _day(seconds: float, tz: ZoneInfo) -> date:
-    return datetime.fromtimestamp(seconds, tz).date()
 
 
 def posts_per_week(posted: Iterable[datetime], tz: ZoneInfo) -> Counter[date]:

@@ -25,9 +25,11 @@ from bot.domain.rules import (
     growth_over,
     logging_streak,
     logging_streak_of,
+    week_bounds,
     week_of,
     week_to_date,
 )
+from bot.domain.streaks import streak_base
 from bot.domain.summaries import glance
 
 ZONES = [
@@ -186,6 +188,30 @@ def test_streaks_match_the_reference(history: History) -> None:
     # As the digest counts it: instants as POSIX seconds, straight from storage.
     seconds = [int(moment.timestamp()) for moment in taken]
     assert logging_streak_of(seconds, history.zone, this_week) == expected
+
+
+@given(histories(), st.integers(0, 60), st.sets(st.integers(0, 4), max_size=3))
+def test_a_kept_streak_base_gives_the_same_streak(
+    history: History, back: int, excused_back: set[int]
+) -> None:
+    """What storage keeps of a member's older weeks (`StreakBase`), with only the readings
+    from the week before its horizon on, gives the streak counted from every reading."""
+    zone = history.zone
+    this_week = ref_week(history.now, zone)
+    horizon = this_week - timedelta(weeks=back)
+    excused = {this_week - timedelta(weeks=k) for k in excused_back}
+    excused = {week for week in excused if week > horizon - timedelta(weeks=2)}
+    seconds = [r.taken_at.timestamp() for r in history.readings]
+    expected = logging_streak_of(seconds, zone, this_week, excused)
+    base = streak_base(seconds, zone, horizon)
+    assert base.reaches(this_week, excused)
+    since = base.needs_from(zone).timestamp()
+    recent = [at for at in seconds if at >= since]
+    assert logging_streak_of(recent, zone, this_week, excused, base) == expected
+    assert logging_streak_of(seconds, zone, this_week, excused, base) == expected
+    # Readings after the horizon's week started never change what it sums up.
+    settled = [at for at in seconds if at < week_bounds(horizon, zone)[0].timestamp()]
+    assert streak_base(settled, zone, horizon) == base
 
 
 @given(histories())

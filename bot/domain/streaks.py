@@ -1,0 +1,193 @@
+"""The logging streak (`bot.domain.rules`, "Logging streak"), counted from reading instants.
+
+`logging_streak` is the rule; `/net`, the leaderboard and the digest all call it. The digest
+counts it for every member of every server each week, so two things keep that cheap without a
+second version of the rule:
+
+- instants may come as POSIX seconds (`logging_streak_of`), placed in their weeks by one
+  bisection pass over the zone's week starts;
+- what a member's older weeks add up to can be kept (`StreakBase`): storage drops it whenever
+  a reading before its horizon is written, changed or removed, so with it the streak needs
+  only the readings from the week before the horizon on.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import partial
+from zoneinfo import ZoneInfo
+
+from bot.domain.periods import ONE_WEEK, WeekGrid, local_day, week_bounds, week_grid, week_of
+
+# Ten years of weekly logging: a bound, so a streak never loops without end.
+STREAK_CAP = 520
+# A day, and the two hours a DST change can move local midnight by.
+_MONDAY_AND_MARGIN = (24 + 2) * 3600
+
+
+@dataclass(frozen=True, slots=True)
+class StreakBase:
+    """What a member's weeks before `horizon` add up to, in one zone: `run` weeks in a row,
+    each kept (a reading of its own, or the grace day), ending two weeks before `horizon`;
+    0 when that week was not kept.
+
+    It holds while no reading taken before `horizon`'s week is written, changed or removed
+    (storage drops it then). The week just before `horizon` is not part of it: whether it is
+    kept can depend on `horizon`'s own Monday."""
+
+    horizon: date  # a local Monday
+    run: int
+
+    def reaches(self, this_week: date, excused: Collection[date] = ()) -> bool:
+        """Whether a streak counted back from `this_week` may use it: the horizon is not
+        later, and no excused week falls in what it sums up."""
+        last = self.horizon - 2 * ONE_WEEK
+        return self.horizon <= this_week and all(week > last for week in excused)
+
+    def needs_from(self, tz: ZoneInfo) -> datetime:
+        """From when on the readings must be given beside it: the week before `horizon`."""
+        return week_bounds(self.horizon - ONE_WEEK, tz)[0]
+
+
+def logging_streak(
+    taken: Iterable[datetime],
+    tz: ZoneInfo,
+    this_week: date,
+    excused: Collection[date] = (),
+) -> int:
+    """Weeks in a row with a reading, counted back from `this_week` (a local Monday).
+
+    `taken` holds the instants of the member's readings (any platform, any order); those
+    after `this_week` are ignored. `excused` weeks (local Mondays) neither count nor break it.
+    """
+    return logging_streak_of((moment.timestamp() for moment in taken), tz, this_week, excused)
+
+
+def logging_streak_of(
+    seconds: Iterable[float],
+    tz: ZoneInfo,
+    this_week: date,
+    excused: Collection[date] = (),
+    base: StreakBase | None = None,
+) -> int:
+    """`logging_streak`, with each reading's instant as POSIX seconds: a digest counts a year
+    of readings for every member, and they come from storage as plain numbers.
+
+    With `base` (which must `reach` this week), only the readings from `base.needs_from` on
+    count, and the older weeks are `base`'s."""
+    grid = week_grid(tz, this_week, STREAK_CAP + 1)
+    weeks = grid.weeks  # `this_week` is the grid's last
+    skipped = {_index(grid, monday) for monday in excused}
+    if base is None:
+        counted = _Counted(grid, tz, seconds)
+        start = weeks - 1 if counted.held(weeks - 1) else weeks - 2
+        return counted.walk(start, counted.oldest - 1, skipped)[0]
+    if not base.reaches(this_week, excused):
+        raise ValueError(f"a streak base at {base.horizon} does not reach {this_week}")
+    since = base.needs_from(tz).timestamp()
+    counted = _Counted(grid, tz, (at for at in seconds if at >= since))
+    start = weeks - 1 if counted.held(weeks - 1) else weeks - 2
+    last = _index(grid, base.horizon) - 2  # the last week `base` sums up
+    streak, through = counted.walk(start, last + 1, skipped)
+    return min(streak + base.run, STREAK_CAP) if through else streak
+
+
+def streak_base(seconds: Iterable[float], tz: ZoneInfo, horizon: date) -> StreakBase:
+    """What the readings taken before `horizon`'s week (instants as POSIX seconds; later ones
+    are ignored) add up to, for `logging_streak_of`."""
+    last_counted = horizon - ONE_WEEK  # whose Monday decides whether the week before is kept
+    counted = _Counted(week_grid(tz, last_counted, STREAK_CAP + 1), tz, seconds)
+    start = counted.grid.weeks - 2
+    return StreakBase(horizon, counted.walk(start, counted.oldest - 1, set())[0])
+
+
+def _index(grid: WeekGrid, monday: date) -> int:
+    return (monday - grid.first).days // 7
+
+
+def _day(seconds: float, tz: ZoneInfo) -> date:
+    return datetime.fromtimestamp(seconds, tz).date()
+
+
+@dataclass
+class _Counted:
+    """Readings per week of `grid` (by index: the last is the grid's last week, and earlier
+    weeks than the grid's first have negative ones); later readings are left out."""
+
+    grid: WeekGrid
+    tz: ZoneInfo
+    seconds: Iterable[float]
+    places: Counter[int] = field(init=False)
+    mondays: dict[int, int] = field(init=False)  # counted the long way
+    older: Counter[int] = field(init=False)
+    oldest: int = field(init=False)  # the first week with a reading (`grid.weeks`: none)
+    logged: set[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        grid, tz = self.grid, self.tz
+        taken = list(self.seconds)
+        # Each instant's week by bisection over the weeks' starts, all at once (the same
+        # answer as `week_of`, without a zone conversion for each reading): `WeekGrid.marks`.
+        self.places = Counter(map(partial(bisect_right, grid.marks), taken))
+        self.places.pop(2 * grid.weeks + 1, None)
+        # Where a DST change can repeat an hour near midnight, the Monday is counted the long
+        # way, as it is for readings older than the grid.
+        self.mondays = {}
+        for week in grid.irregular:
+            if self.places.get(2 * week + 1) or self.places.get(2 * week + 2):
+                monday = grid.first + ONE_WEEK * week
+                start, end = grid.start(week), grid.start(week + 1)
+                self.mondays[week] = sum(
+                    1
+                    for at in taken
+                    if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
+                )
+        self.older = Counter()
+        if self.places.pop(0, None):
+            for at in taken:
+                if at < grid.marks[0]:
+                    moment = datetime.fromtimestamp(at, UTC)
+                    monday = week_of(moment, tz)
+                    week = _index(grid, monday)
+                    self.older[week] += 1
+                    if local_day(moment, tz) == monday:
+                        self.mondays[week] = self.mondays.get(week, 0) + 1
+        if self.older:
+            self.oldest = min(self.older)
+        else:
+            self.oldest = (min(self.places) - 1) // 2 if self.places else grid.weeks
+        self.logged = {(place - 1) >> 1 for place in self.places}.union(self.older)
+
+    def held(self, week: int) -> int:
+        if week < 0:
+            return self.older.get(week, 0)
+        return self.places.get(2 * week + 1, 0) + self.places.get(2 * week + 2, 0)
+
+    def kept_by_grace(self, week: int) -> bool:
+        """Next Monday's reading stands in for this week, when that week holds another."""
+        following = week + 1
+        if following >= self.grid.weeks:
+            return False
+        if following in self.mondays:
+            on_monday = self.mondays[following]
+        else:
+            on_monday = self.places.get(2 * following + 1, 0) if following >= 0 else 0
+        return on_monday > 0 and self.held(following) >= 2
+
+    def walk(self, week: int, floor: int, skipped: set[int]) -> tuple[int, bool]:
+        """Kept weeks in a row from `week` back, down to `floor` at the furthest; and whether
+        it got past `floor` unbroken (not stopped by a week not kept, nor by the cap)."""
+        streak = 0
+        while week >= floor:
+            if streak >= STREAK_CAP:
+                return streak, False
+            if week in self.logged or self.kept_by_grace(week):
+                streak += 1
+            elif week not in skipped:
+                return streak, False
+            week -= 1
+        return streak, True
