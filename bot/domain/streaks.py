@@ -88,21 +88,41 @@ def logging_streak_of(
         return counted.walk(start, counted.oldest - 1, skipped)[0]
     if not base.reaches(this_week, excused):
         raise ValueError(f"a streak base at {base.horizon} does not reach {this_week}")
-    since = base.needs_from(tz).timestamp()
-    counted = _Counted(grid, tz, (at for at in seconds if at >= since))
+    counted = _recent(grid, tz, seconds, base)
     start = weeks - 1 if counted.held(weeks - 1) else weeks - 2
-    last = _index(grid, base.horizon) - 2  # the last week `base` sums up
+    return _on_top(counted, start, base, skipped)
+
+
+def streak_base(
+    seconds: Iterable[float], tz: ZoneInfo, horizon: date, base: StreakBase | None = None
+) -> StreakBase:
+    """What the readings taken before `horizon`'s week (instants as POSIX seconds; later ones
+    are ignored) add up to, for `logging_streak_of`. With an earlier `base`, only the readings
+    from `base.needs_from` on count, and the weeks before it are `base`'s."""
+    # Up to the week before the horizon, whose Monday decides whether the one before is kept.
+    grid = week_grid(tz, horizon - ONE_WEEK, STREAK_CAP + 1)
+    start = grid.weeks - 2  # two weeks before the horizon
+    if base is None:
+        counted = _Counted(grid, tz, seconds)
+        return StreakBase(horizon, counted.walk(start, counted.oldest - 1, set())[0])
+    if base.horizon > horizon:
+        raise ValueError(f"a streak base at {base.horizon} is later than {horizon}")
+    if base.horizon == horizon:
+        return base
+    return StreakBase(horizon, _on_top(_recent(grid, tz, seconds, base), start, base, set()))
+
+
+def _recent(grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], base: StreakBase) -> _Counted:
+    """The readings `base` does not sum up, per week."""
+    since = base.needs_from(tz).timestamp()
+    return _Counted(grid, tz, (at for at in seconds if at >= since))
+
+
+def _on_top(counted: _Counted, start: int, base: StreakBase, skipped: set[int]) -> int:
+    """The kept weeks from `start` back to `base`'s horizon, and `base`'s run when unbroken."""
+    last = _index(counted.grid, base.horizon) - 2  # the last week `base` sums up
     streak, through = counted.walk(start, last + 1, skipped)
     return min(streak + base.run, STREAK_CAP) if through else streak
-
-
-def streak_base(seconds: Iterable[float], tz: ZoneInfo, horizon: date) -> StreakBase:
-    """What the readings taken before `horizon`'s week (instants as POSIX seconds; later ones
-    are ignored) add up to, for `logging_streak_of`."""
-    last_counted = horizon - ONE_WEEK  # whose Monday decides whether the week before is kept
-    counted = _Counted(week_grid(tz, last_counted, STREAK_CAP + 1), tz, seconds)
-    start = counted.grid.weeks - 2
-    return StreakBase(horizon, counted.walk(start, counted.oldest - 1, set())[0])
 
 
 def _index(grid: WeekGrid, monday: date) -> int:

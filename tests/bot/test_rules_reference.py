@@ -212,6 +212,11 @@ def test_a_kept_streak_base_gives_the_same_streak(
     # Readings after the horizon's week started never change what it sums up.
     settled = [at for at in seconds if at < week_bounds(horizon, zone)[0].timestamp()]
     assert streak_base(settled, zone, horizon) == base
+    # Moved on to a later horizon, from the readings it does not sum up, it is the base
+    # counted at that horizon from every reading.
+    for later in (horizon + timedelta(weeks=1), horizon + timedelta(weeks=3), this_week):
+        if later >= horizon:
+            assert streak_base(recent, zone, later, base) == streak_base(seconds, zone, later)
 
 
 @given(histories())
