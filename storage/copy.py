@@ -71,6 +71,10 @@ async def copy_database(
                     f"the target already holds NetGain data ({found}); "
                     "add --force to replace it with the copy"
                 )
+            # Copied rows are not new readings: the readings' versions come along as they are,
+            # and no streak base is kept yet (the first digests count them). Off for the
+            # whole transaction: a failure puts the trigger back with everything else.
+            await conn.execute("ALTER TABLE readings DISABLE TRIGGER readings_changed")
             for table in reversed(TABLES):
                 await conn.execute(f"DELETE FROM {table}")
             for table in TABLES:
@@ -92,6 +96,7 @@ async def copy_database(
                     done += len(batch)
                     if progress:
                         progress(table, done, sizes[table])
+            await conn.execute("ALTER TABLE readings ENABLE TRIGGER readings_changed")
             for table in _WITH_IDS:
                 await conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"

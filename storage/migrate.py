@@ -51,13 +51,19 @@ def split_statements(sql: str) -> tuple[str, ...]:
     return tuple(statements)
 
 
-def load_migrations(directory: Path = SQLITE_MIGRATIONS) -> list[Migration]:
+def load_migrations(
+    directory: Path = SQLITE_MIGRATIONS, *, whole_files: bool = False
+) -> list[Migration]:
+    """The numbered migration files of `directory`, in order. With `whole_files`, each file is
+    one script (PostgreSQL runs a script of several statements at once, and SQLite's idea of
+    where one ends does not fit its own)."""
     migrations = []
     for path in sorted(directory.glob("*.sql")):
         match = _FILE_NAME.fullmatch(path.name)
         if match is None:
             raise MigrationError(f"migration file {path.name} is not named NNNN_name.sql")
-        statements = split_statements(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        statements = (text,) if whole_files else split_statements(text)
         migrations.append(Migration(int(match[1]), match[2], statements))
     for expected, migration in enumerate(migrations, start=1):
         if migration.version != expected:

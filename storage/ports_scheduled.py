@@ -3,6 +3,7 @@ the claims a stopping process hands over."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
@@ -13,7 +14,14 @@ from storage.ports import OnSlow
 if TYPE_CHECKING:
     from bot.domain.reminders import ReminderCandidate
     from bot.domain.schedule import GuildSettings
-    from storage.schedules import DigestData, DigestRun, MemberSettings, OpenClaims, RunState
+    from storage.schedules import (
+        DigestData,
+        DigestRun,
+        KeptStreak,
+        MemberSettings,
+        OpenClaims,
+        RunState,
+    )
 
 
 class SettingsPort(Protocol):
@@ -59,10 +67,21 @@ class DigestsPort(Protocol):
     ) -> DigestData:
         """The server's members and their readings taken in (since, until].
 
-        With `full_since`, readings before it come as instants only (`DigestData.taken`),
-        apart from the few a week's figures can reach back to: on each platform the last one
-        before it, and each goal's first reading that reached it. With `chart_since` as
-        well, the follower counts from then on come as `DigestData.traces`."""
+        With `full_since`, readings before it come only where a week's figures reach back to
+        them, however long ago: on each platform the last one before it, and each goal's
+        first reading that reached it; with `chart_since`, the follower counts from then on
+        (and the last before) come as
+        `DigestData.traces` (the logging streak then needs `DigestData.streaks`, or else
+        `streak_instants`)."""
+
+    async def streak_instants(
+        self, user_ids: Sequence[int], until: datetime
+    ) -> dict[int, list[int]]:
+        """When each of these members' readings up to `until` was taken, as POSIX seconds."""
+
+    async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
+        """Store these streak bases, each only if the member's readings are still at the
+        version it was counted at, and no later base is kept; how many were stored."""
 
     async def claim_digest(
         self,

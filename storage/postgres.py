@@ -172,7 +172,8 @@ class PostgresStorage(SQLStorage):
             raise StorageError(f"cannot connect to PostgreSQL: {error}") from error
         try:
             async with pool.acquire() as conn:
-                version = await migrate(conn, load_migrations(POSTGRES_MIGRATIONS))
+                migrations = load_migrations(POSTGRES_MIGRATIONS, whole_files=True)
+                version = await migrate(conn, migrations)
         except BaseException:
             await pool.close()
             raise

@@ -15,6 +15,7 @@ from bot.domain.digest import DigestMember
 from bot.domain.goals import Goal
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
 from bot.domain.series import Trace
+from bot.domain.streaks import StreakBase
 
 KeyT = TypeVar("KeyT")
 
@@ -67,14 +68,34 @@ class DigestData:
     # window; oldest first per member and platform.
     posts: list[Post] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)  # the members' goals
-    # With `full_since` (`DigestsPort.digest_data`): when each reading in the window was
-    # taken, as POSIX seconds by member, for the logging streak; the readings themselves are
-    # then only those from `full_since`, and before it each platform's last one and each
-    # goal's first reaching.
-    taken: dict[int, list[int]] | None = None
-    # With `chart_since` too: each member's follower counts on each platform from then on,
-    # and the last before, for the community chart.
+    # With `chart_since` (`DigestsPort.digest_data`): each member's follower counts on each
+    # platform from then on, and the last before, for the community chart.
     traces: list[Trace] | None = None
+    # What storage keeps of each member's logging streak, in the zone their weeks are counted
+    # in here (their own, or the server's).
+    streaks: dict[int, StoredStreak] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStreak:
+    """A member's kept `StreakBase` in one zone (None: none kept), and the version of their
+    readings it was read at: a base counted from readings read then is stored only while the
+    version is unchanged (`DigestsPort.keep_streak_bases`)."""
+
+    zone: str
+    version: int
+    base: StreakBase | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeptStreak:
+    """A base to keep for a member (`DigestsPort.keep_streak_bases`)."""
+
+    user_id: int
+    zone: str
+    base: StreakBase
+    settled_before: datetime  # when `base.horizon` starts in `zone`
+    version: int  # the member's readings' version (`StoredStreak.version`) it was counted at
 
 
 @dataclass(frozen=True, slots=True)

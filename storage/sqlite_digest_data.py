@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
 from bot.domain.models import Platform
 from bot.domain.series import Trace
-from storage.schedules import DigestData
+from bot.domain.streaks import StreakBase
+from storage.schedules import DigestData, KeptStreak, StoredStreak
 from storage.sqlite_goals import guild_goals
 from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import READING_COLUMNS, maybe_instant, readings, ts, zone
@@ -24,24 +26,25 @@ _PLATFORMS = " UNION ALL ".join(f"SELECT '{platform.value}' AS platform" for pla
 
 
 def _last_each(columns: str, at: str) -> str:
-    """Each member's last reading on each platform up to `:at` (and after :since), by an index
-    seek per member and platform."""
+    """Each member's last reading on each platform up to `at`, however old, by an index seek
+    per member and platform."""
     return f"""
     SELECT {columns} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
     JOIN readings r ON r.id = (
         SELECT x.id FROM readings x
-        WHERE x.user_id = g.user_id AND x.platform = p.platform
-          AND x.taken_at > :since AND x.taken_at <= {at}
+        WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at <= {at}
         ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
     WHERE g.guild_id = :guild
     """
 
 
+# The members, and the streak base kept for each in the zone their weeks are counted in here.
 _MEMBERS = """
 SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions, g.first_logged_at,
-       m.hidden
+       m.hidden, COALESCE(m.timezone, :zone), m.readings_version, b.horizon, b.run
 FROM member_guilds g JOIN members m ON m.user_id = g.user_id
-WHERE g.guild_id = ? ORDER BY g.user_id
+LEFT JOIN streak_bases b ON b.user_id = g.user_id AND b.zone = COALESCE(m.timezone, :zone)
+WHERE g.guild_id = :guild ORDER BY g.user_id
 """
 # Through each platform, so the readings index is searched by instant, not scanned.
 _READINGS = f"""
@@ -59,7 +62,7 @@ SELECT {_READING} FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 JOIN readings r ON r.id = (
     SELECT x.id FROM readings x
     WHERE x.user_id = gl.user_id AND x.platform = gl.platform AND x.taken_at >= gl.set_at
-      AND x.followers >= gl.followers AND x.taken_at > :since AND x.taken_at <= :full
+      AND x.followers >= gl.followers AND x.taken_at <= :full
     ORDER BY x.taken_at, x.id LIMIT 1)
 WHERE g.guild_id = :guild
 """
@@ -75,13 +78,21 @@ SELECT user_id, platform, group_concat(taken_at || ':' || id || ':' || followers
 ) AS t GROUP BY user_id, platform
 """
 _NUMBERS = re.compile("[:,]")
-# When each reading in the window was taken, one row per member: a year of instants for the
-# logging streak, read from the index alone and sent as one text each.
-_TAKEN = """
-SELECT g.user_id, group_concat(r.taken_at || '') FROM member_guilds g
-JOIN readings r ON r.user_id = g.user_id
-WHERE g.guild_id = :guild AND r.taken_at > :since AND r.taken_at <= :until
-GROUP BY g.user_id
+# When each of some members' readings was taken, one text per member.
+_INSTANTS = """
+SELECT user_id, group_concat(taken_at || '') FROM readings
+WHERE user_id IN ({members}) AND taken_at <= ? GROUP BY user_id
+"""
+# A base counted from the member's readings as they were at :version, unless they changed
+# since, or a later base is kept.
+_KEEP = """
+INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run)
+SELECT :user, :zone, :horizon, :settled, :run
+WHERE (SELECT readings_version FROM members WHERE user_id = :user) = :version
+ON CONFLICT (user_id, zone) DO UPDATE SET
+    horizon = excluded.horizon, settled_before = excluded.settled_before, run = excluded.run
+WHERE excluded.settled_before > streak_bases.settled_before
+RETURNING 1
 """
 
 
@@ -101,26 +112,21 @@ def digest_data(
     chart_since: datetime | None,
 ) -> DigestData:
     """`DigestsPort.digest_data`, run whole in the transaction's thread: one trip."""
-    narrow = full_since is not None
     params = {
         "guild": guild_id,
+        "zone": tz.key,
         "since": ts(since),
         "full": ts(max(since, full_since) if full_since else since),
         "chart": ts(max(since, chart_since) if chart_since else since),
         "until": ts(until),
     }
-    members = conn.execute(_MEMBERS, (guild_id,)).fetchall()
-    reached_back = _REACHED_BACK if narrow else ""
+    members = conn.execute(_MEMBERS, params).fetchall()
+    reached_back = _REACHED_BACK if full_since is not None else ""
     found = conn.execute(f"{_READINGS} {reached_back} ORDER BY 2, 3, 4, 1", params).fetchall()
-    taken = None
-    if narrow:
-        taken = {
-            user: [int(at) for at in text.split(",")]
-            for user, text in conn.execute(_TAKEN, params).fetchall()
-        }
     traces = None
-    if narrow and chart_since is not None:
-        traces = [_trace(user, text) for user, _, text in conn.execute(_TRACES, params).fetchall()]
+    if full_since is not None and chart_since is not None:
+        found_traces = conn.execute(_TRACES, params).fetchall()
+        traces = [_trace(user, text) for user, _, text in found_traces]
     members_here = "SELECT user_id FROM member_guilds WHERE guild_id = :guild"
     return DigestData(
         members=[
@@ -132,11 +138,47 @@ def digest_data(
                 maybe_instant(first),
                 hidden=bool(hidden),
             )
-            for user_id, name, own_tz, mentions, first, hidden in members
+            for user_id, name, own_tz, mentions, first, hidden, *_ in members
         ],
         readings=readings(found),
         posts=member_posts(conn, members_here, {"guild": guild_id}, since, until),
         goals=guild_goals(conn, guild_id),
-        taken=taken,
         traces=traces,
+        streaks={
+            user_id: StoredStreak(
+                streak_zone,
+                version,
+                None if horizon is None else StreakBase(date.fromisoformat(horizon), run),
+            )
+            for user_id, *_, streak_zone, version, horizon, run in members
+        },
     )
+
+
+def streak_instants(
+    conn: sqlite3.Connection, user_ids: Sequence[int], until: datetime
+) -> dict[int, list[int]]:
+    """`DigestsPort.streak_instants`."""
+    if not user_ids:
+        return {}
+    sql = _INSTANTS.format(members=", ".join("?" * len(user_ids)))
+    return {
+        user: [int(at) for at in text.split(",")]
+        for user, text in conn.execute(sql, (*user_ids, ts(until))).fetchall()
+    }
+
+
+def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> int:
+    """`DigestsPort.keep_streak_bases`."""
+    stored = 0
+    for one in kept:
+        row = {
+            "user": one.user_id,
+            "zone": one.zone,
+            "horizon": one.base.horizon.isoformat(),
+            "settled": ts(one.settled_before),
+            "run": one.base.run,
+            "version": one.version,
+        }
+        stored += len(conn.execute(_KEEP, row).fetchall())
+    return stored

@@ -11,7 +11,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from storage import sqlite_digest_data as digest_rows
-from storage.schedules import DigestData, DigestRun, OpenClaims, RunState, open_claims
+from storage.schedules import (
+    DigestData,
+    DigestRun,
+    KeptStreak,
+    OpenClaims,
+    RunState,
+    open_claims,
+)
 from storage.sqlite_rows import (
     fetch_all,
     maybe_instant,
@@ -63,6 +70,18 @@ class SQLiteDigests:
                     conn, guild_id, tz, since, until, full_since, chart_since
                 ),
             )
+
+    async def streak_instants(
+        self, user_ids: Sequence[int], until: datetime
+    ) -> dict[int, list[int]]:
+        async with self._transaction(write=False) as db:
+            return await run_job(
+                db, lambda conn: digest_rows.streak_instants(conn, user_ids, until)
+            )
+
+    async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
+        async with self._transaction(write=True) as db:
+            return await run_job(db, lambda conn: digest_rows.keep_streak_bases(conn, kept))
 
     async def claim_digest(
         self,

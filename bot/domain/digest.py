@@ -29,6 +29,7 @@ from bot.domain.rules import (
     week_of,
 )
 from bot.domain.series import CommunityWeek, Trace, community_weeks
+from bot.domain.streaks import StreakBase
 from bot.domain.visibility import visible
 
 # A member who has not logged for longer than this is no longer mentioned in the digest (the
@@ -109,6 +110,34 @@ class DigestReport:
         return grown[0] if grown else None
 
 
+@dataclass(frozen=True, slots=True)
+class Narrowed:
+    """What stands in for a year of readings, when a digest is given only the readings the
+    week's own figures reach back to (`build_report`)."""
+
+    # The follower counts the community chart needs, one per member and platform, from the
+    # chart's first week on (and the last before it).
+    traces: Sequence[Trace]
+    # Streak bases kept for members (each reaching the week, and needing no reading older
+    # than the traces hold), counted on top of the instants the traces hold.
+    bases: Mapping[int, StreakBase]
+    # What each member's streak is counted from (POSIX seconds), beside their base if any.
+    instants: Mapping[int, Sequence[float]]
+
+    @staticmethod
+    def of(
+        traces: Sequence[Trace],
+        bases: Mapping[int, StreakBase],
+        taken: Mapping[int, Sequence[float]],
+    ) -> Narrowed:
+        """`taken`: when each reading of the members without a base was taken."""
+        instants: dict[int, list[float]] = {user_id: [] for user_id in bases}
+        for trace in traces:
+            if trace.user_id in instants:
+                instants[trace.user_id].extend(trace.at)
+        return Narrowed(traces, bases, {**taken, **instants})
+
+
 def _largest_drop(readings: Sequence[Reading], start: datetime, end: datetime) -> Drop | None:
     found = drops([readings], start, end)
     return min(found, key=lambda drop: drop.change) if found else None
@@ -169,17 +198,14 @@ def build_report(
     timezone: ZoneInfo,
     posts: Iterable[Post] = (),
     goals: Iterable[Goal] = (),
-    taken: Mapping[int, Sequence[float]] | None = None,
-    traces: Iterable[Trace] | None = None,
+    narrowed: Narrowed | None = None,
 ) -> DigestReport:
     """The digest of the server's week [start, end) (local Monday `week` in `timezone`) for
     these members, from their readings and posts.
 
     `readings` and `posts` (oldest first per member and platform) may reach past `end`:
-    those are ignored. With `taken` and `traces`, `readings` may hold only those the week's
-    own figures reach back to: `taken` gives when each reading was taken (POSIX seconds, by
-    member), for the logging streak, and `traces` the follower counts the chart needs, one per
-    member and platform.
+    those are ignored. With `narrowed`, `readings` may hold only those the week's own
+    figures reach back to.
     """
     by_key: dict[tuple[int, Platform], list[Reading]] = defaultdict(list)
     # Private members are counted in the totals, anonymously; only the others are shown.
@@ -208,15 +234,17 @@ def build_report(
     present: list[DigestMember] = []
     for member in counted:
         mine = [by_key.get((member.user_id, platform), []) for platform in Platform]
+        base = None if narrowed is None else narrowed.bases.get(member.user_id)
         streak = logging_streak_of(
             (
                 (r.taken_at.timestamp() for found in mine for r in found)
-                if taken is None
-                else taken.get(member.user_id, ())
+                if narrowed is None
+                else narrowed.instants.get(member.user_id, ())
             ),
             member.timezone,
             week_of(end - timedelta(seconds=1), member.timezone),
-            excused={week_of(at, member.timezone) for at in excused[member.user_id]},
+            {week_of(at, member.timezone) for at in excused[member.user_id]},
+            base,
         )
         posted = member.user_id in posters
         weeks = [
@@ -304,8 +332,8 @@ def build_report(
         purges=purges,
         weeks=community_weeks(
             (Trace.of(found) for found in by_key.values())
-            if traces is None
-            else (trace for trace in traces if trace.user_id in seen),
+            if narrowed is None
+            else (trace for trace in narrowed.traces if trace.user_id in seen),
             week,
             timezone,
         ),

@@ -16,12 +16,14 @@ from bot.domain.models import Platform, ReadingDraft
 from bot.domain.rules import week_bounds
 from bot.domain.schedule import GuildSettings
 from bot.usecases import tracking
-from bot.usecases.digest import HISTORY, build_digest
+from bot.usecases.digest import build_digest
 from storage.schedules import MemberSettings
 from storage.sqlite import SQLiteStorage
+from tests.support.db import count
 
 GUILD = 9001
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)  # a Monday: the digest of the week before
+EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 ZONES = ["UTC", "Europe/Berlin", "America/Havana", "Asia/Kathmandu"]
 # Mostly one platform, as most members log, with some on two or three.
 PLATFORMS = [Platform.TIKTOK, Platform.TIKTOK, Platform.INSTAGRAM, Platform.YOUTUBE]
@@ -89,14 +91,32 @@ async def test_narrowed_digest_data_gives_the_same_digest(
                 ),
                 None,
             )
+    # Weekly digests, each against the one built from every reading there is. Streak bases
+    # are kept and moved on from one to the next; a reading backfilled in between, or
+    # removed, must drop what they summed up.
     tz = ZoneInfo("Europe/Berlin")
-    week = (NOW - timedelta(days=7)).date()
-    start, end = week_bounds(week, tz)
-    whole = await storage.digest_data(GUILD, tz, start - HISTORY, min(NOW, end))
-    args = (week, start, end, tz)
-    full_report = build_report(whole.members, whole.readings, *args, whole.posts, whole.goals)
-    narrow_report = await build_digest(storage, GuildSettings(GUILD, timezone=tz), week, NOW)
-    assert summary(narrow_report) == summary(full_report)
+    last = (NOW - timedelta(days=7)).date()
+    for back in (9, 8, 7, 3, 2, 1, 0):
+        week = last - timedelta(weeks=back)
+        start, end = week_bounds(week, tz)
+        whole = await storage.digest_data(GUILD, tz, EPOCH, min(NOW, end))
+        args = (week, start, end, tz)
+        full_report = build_report(whole.members, whole.readings, *args, whole.posts, whole.goals)
+        narrow_report = await build_digest(storage, GuildSettings(GUILD, timezone=tz), week, NOW)
+        assert summary(narrow_report) == summary(full_report), f"the week of {week}"
+        if rng.random() < 0.4:
+            user = rng.randrange(1, 9)
+            at = NOW - timedelta(weeks=rng.randrange(3, 40), hours=rng.randrange(0, 160))
+            draft = ReadingDraft(user, GUILD, None, rng.randrange(100, 5_000), 50)
+            await tracking.log_reading(storage, draft, now=at, confirmed=True)
+        if rng.random() < 0.3:
+            await storage._write(
+                lambda conn: conn.execute(
+                    "DELETE FROM readings WHERE id = (SELECT min(id) FROM readings)"
+                ),
+                None,
+            )
+    assert await count(storage, "streak_bases")  # kept, and used
 
 
 async def test_what_the_week_reaches_back_to_comes_along(storage: SQLiteStorage) -> None:
@@ -107,9 +127,9 @@ async def test_what_the_week_reaches_back_to_comes_along(storage: SQLiteStorage)
     start, _ = week_bounds(week, tz)
     history = {1: {30: 1_000, 20: 2_000, 15: 1_400, 0: 2_100}, 2: {30: 500, 20: 400, 0: 450}}
     for user, counts in history.items():
-        for back, count in counts.items():
+        for back, followers in counts.items():
             at = start + timedelta(days=2) - timedelta(weeks=back)
-            draft = ReadingDraft(user, GUILD, None, count, 10)
+            draft = ReadingDraft(user, GUILD, None, followers, 10)
             await tracking.log_reading(storage, draft, now=at, confirmed=True)
     set_at = int((start - timedelta(weeks=25)).timestamp())
     goal = "INSERT INTO goals (user_id, platform, followers, set_at) VALUES (1, 'tiktok', 1500, ?)"

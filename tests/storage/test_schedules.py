@@ -285,7 +285,7 @@ async def test_processes_starting_together_migrate_postgresql_once() -> None:
         )
         try:
             version = await rows(both[0], "SELECT version FROM schema_version")
-            assert version == [(len(load_migrations(POSTGRES_MIGRATIONS)),)]
+            assert version == [(len(load_migrations(POSTGRES_MIGRATIONS, whole_files=True)),)]
             assert await rows(both[1], "SELECT count(*) FROM schema_version") == [(1,)]
         finally:
             for opened in both:
