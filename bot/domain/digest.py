@@ -17,6 +17,7 @@ from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.goals import Goal, first_reached
 from bot.domain.metrics import Growth
 from bot.domain.models import Platform, Post, Reading
+from bot.domain.periods import weeks_of
 from bot.domain.purges import Drop, Purge, drops, likely_purges
 from bot.domain.rules import (
     Change,
@@ -138,6 +139,11 @@ class Narrowed:
         return Narrowed(traces, bases, {**taken, **instants})
 
 
+# Platforms in their order, as a tuple: iterating the enum itself is slow, and a digest does
+# it for every member.
+_PLATFORMS = tuple(Platform)
+
+
 def _largest_drop(readings: Sequence[Reading], start: datetime, end: datetime) -> Drop | None:
     found = drops([readings], start, end)
     return min(found, key=lambda drop: drop.change) if found else None
@@ -232,8 +238,9 @@ def build_report(
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
+    last_week = weeks_of(end - timedelta(seconds=1))
     for member in counted:
-        mine = [by_key.get((member.user_id, platform), []) for platform in Platform]
+        mine = [by_key.get((member.user_id, platform), []) for platform in _PLATFORMS]
         base = None if narrowed is None else narrowed.bases.get(member.user_id)
         streak = logging_streak_of(
             (
@@ -242,14 +249,14 @@ def build_report(
                 else narrowed.instants.get(member.user_id, ())
             ),
             member.timezone,
-            week_of(end - timedelta(seconds=1), member.timezone),
+            last_week(member.timezone),
             {week_of(at, member.timezone) for at in excused[member.user_id]},
             base,
         )
         posted = member.user_id in posters
         weeks = [
             row
-            for platform, found in zip(Platform, mine, strict=True)
+            for platform, found in zip(_PLATFORMS, mine, strict=True)
             if (
                 row := member_week(
                     member,

@@ -6,9 +6,10 @@ Instants are aware UTC datetimes; days, weeks and periods are local to a zoneinf
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import UserError, quoted
@@ -55,6 +56,12 @@ def week_of(moment: datetime, tz: ZoneInfo) -> date:
         if moment >= local_midnight(monday + ONE_WEEK, tz):
             return monday + ONE_WEEK
     return monday
+
+
+def weeks_of(moment: datetime) -> Callable[[ZoneInfo], date]:
+    """`week_of(moment, tz)` as a function of the zone, worked out once per zone: a digest
+    asks it for every member, and the members of a server mostly share one zone."""
+    return cache(lambda tz: week_of(moment, tz))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,13 @@ kept for the next digest; a base that lags is moved on from the instants the tra
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestReport, Narrowed, build_report
-from bot.domain.rules import week_bounds, week_of
+from bot.domain.periods import weeks_of
+from bot.domain.rules import week_bounds
 from bot.domain.schedule import GuildSettings
 from bot.domain.series import COMMUNITY_WEEKS
 from bot.domain.streaks import StreakBase, streak_base
@@ -42,14 +45,14 @@ async def build_digest(
     data = await digests.digest_data(
         settings.guild_id, tz, start - HISTORY, until, full_since=start, chart_since=chart_start
     )
-    last = end - timedelta(seconds=1)
+    last = weeks_of(end - timedelta(seconds=1))
     bases: dict[int, StreakBase] = {}
     for member in data.members:
         stored = data.streaks.get(member.user_id)
         base = None if stored is None else stored.base
         if (
             base is not None
-            and base.reaches(week_of(last, member.timezone))
+            and base.reaches(last(member.timezone))
             and base.needs_from(member.timezone) > chart_start
         ):
             bases[member.user_id] = base
@@ -64,7 +67,7 @@ async def build_digest(
 
 
 async def _keep_bases(
-    digests: DigestsPort, data: DigestData, narrowed: Narrowed, last: datetime
+    digests: DigestsPort, data: DigestData, narrowed: Narrowed, last: Callable[[ZoneInfo], date]
 ) -> None:
     """Keep a base at this week for each member who had none that reached it, and move on
     those that lag. Only a shortcut for the next digest: a failure is logged, never raised."""
@@ -73,7 +76,7 @@ async def _keep_bases(
         stored = data.streaks.get(member.user_id)
         if stored is None:
             continue
-        horizon = week_of(last, member.timezone)
+        horizon = last(member.timezone)
         old = narrowed.bases.get(member.user_id)
         if old is not None and horizon - old.horizon < MOVE_BASE_AFTER:
             continue
