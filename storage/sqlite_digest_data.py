@@ -25,14 +25,14 @@ _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 _PLATFORMS = " UNION ALL ".join(f"SELECT '{platform.value}' AS platform" for platform in Platform)
 
 
-def _last_each(columns: str, at: str) -> str:
-    """Each member's last reading on each platform up to `at`, however old, by an index seek
-    per member and platform."""
+def _last_each(columns: str, before: str) -> str:
+    """Each member's last reading on each platform taken `before` (a condition on the instant,
+    like "< :full"), however old, by an index seek per member and platform."""
     return f"""
     SELECT {columns} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
     JOIN readings r ON r.id = (
         SELECT x.id FROM readings x
-        WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at <= {at}
+        WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at {before}
         ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
     WHERE g.guild_id = :guild
     """
@@ -46,23 +46,24 @@ FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 LEFT JOIN streak_bases b ON b.user_id = g.user_id AND b.zone = COALESCE(m.timezone, :zone)
 WHERE g.guild_id = :guild ORDER BY g.user_id
 """
-# Through each platform, so the readings index is searched by instant, not scanned.
+# Those taken from :full on. Through each platform, so the readings index is searched by
+# instant, not scanned.
 _READINGS = f"""
 SELECT {_READING} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
 JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
-WHERE g.guild_id = :guild AND r.taken_at > :full AND r.taken_at <= :until
+WHERE g.guild_id = :guild AND r.taken_at >= :full AND r.taken_at <= :until
 """
 # The older readings a week's figures reach back to, beside those from :full on: each
-# member's last one on each platform (what growth and drops start from), and each goal's
-# first reading that reached it (a goal reached long ago is not announced again).
+# member's last one on each platform before it (what growth and drops start from), and each
+# goal's first reading that reached it (a goal reached long ago is not announced again).
 _REACHED_BACK = f"""
-UNION {_last_each(_READING, ":full")}
+UNION {_last_each(_READING, "< :full")}
 UNION
 SELECT {_READING} FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 JOIN readings r ON r.id = (
     SELECT x.id FROM readings x
     WHERE x.user_id = gl.user_id AND x.platform = gl.platform AND x.taken_at >= gl.set_at
-      AND x.followers >= gl.followers AND x.taken_at <= :full
+      AND x.followers >= gl.followers AND x.taken_at < :full
     ORDER BY x.taken_at, x.id LIMIT 1)
 WHERE g.guild_id = :guild
 """
@@ -74,7 +75,7 @@ SELECT user_id, platform, group_concat(taken_at || ':' || id || ':' || followers
     FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
     JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
     WHERE g.guild_id = :guild AND r.taken_at > :chart AND r.taken_at <= :until
-    UNION ALL {_last_each("r.user_id, r.platform, r.id, r.taken_at, r.followers", ":chart")}
+    UNION ALL {_last_each("r.user_id, r.platform, r.id, r.taken_at, r.followers", "<= :chart")}
 ) AS t GROUP BY user_id, platform
 """
 _NUMBERS = re.compile("[:,]")
@@ -116,7 +117,8 @@ def digest_data(
         "guild": guild_id,
         "zone": tz.key,
         "since": ts(since),
-        "full": ts(max(since, full_since) if full_since else since),
+        # Whole readings from here on: the window's own start is not part of it.
+        "full": ts(max(since, full_since)) if full_since else ts(since) + 1,
         "chart": ts(max(since, chart_since) if chart_since else since),
         "until": ts(until),
     }

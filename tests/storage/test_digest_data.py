@@ -24,6 +24,7 @@ from tests.support.db import count
 GUILD = 9001
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)  # a Monday: the digest of the week before
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+DAY = timedelta(days=1)
 ZONES = ["UTC", "Europe/Berlin", "America/Havana", "Asia/Kathmandu"]
 # Mostly one platform, as most members log, with some on two or three.
 PLATFORMS = [Platform.TIKTOK, Platform.TIKTOK, Platform.INSTAGRAM, Platform.YOUTUBE]
@@ -140,3 +141,20 @@ async def test_what_the_week_reaches_back_to_comes_along(storage: SQLiteStorage)
     assert rows[1].change is not None and rows[1].change.growth.start == 1_400
     assert rows[2].change is not None and rows[2].change.growth.start == 400
     assert rows[1].streak == 1
+
+
+async def test_a_reading_at_the_very_start_of_the_week_is_the_weeks_own(
+    storage: SQLiteStorage,
+) -> None:
+    """A reading taken at Monday 00:00 opens the week: its growth starts from the reading
+    before it, as with every reading of the week."""
+    tz = ZoneInfo("Europe/Berlin")
+    week = (NOW - timedelta(days=7)).date()
+    start, end = week_bounds(week, tz)
+    for at, followers in ((start - timedelta(days=3), 1_000), (start, 1_100), (end - DAY, 1_150)):
+        draft = ReadingDraft(1, GUILD, None, followers, 50)
+        await tracking.log_reading(storage, draft, now=at, confirmed=True)
+    report = await build_digest(storage, GuildSettings(GUILD, timezone=tz), week, NOW)
+    [row] = report.rows
+    assert row.change is not None and not row.change.from_first_log
+    assert (row.change.growth.start, row.change.growth.end) == (1_000, 1_150)
