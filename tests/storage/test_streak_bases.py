@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.domain.models import ReadingDraft
 from bot.domain.schedule import GuildSettings
 from bot.domain.streaks import StreakBase
@@ -118,3 +120,17 @@ async def test_each_zone_a_member_is_counted_in_has_a_base_of_its_own(storage: A
         ("Asia/Tokyo",),
         ("UTC",),
     ]
+
+
+async def test_a_base_that_cannot_be_kept_never_stops_the_digest(
+    storage: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    await weekly_but_one(storage)
+    await log(storage, GAP)  # the base is dropped: the next digest keeps a new one
+
+    async def locked(kept: object) -> int:
+        raise OSError("database is locked")
+
+    storage.keep_streak_bases = locked
+    assert await streak(storage) == 10
+    assert "Keeping 1 streak bases failed" in caplog.text
