@@ -1,8 +1,8 @@
 """The logging streak (`bot.domain.rules`, "Logging streak"), counted from reading instants.
 
-`logging_streak` is the rule; `/net`, the leaderboard and the digest all call it. The digest
-counts it for every member of every server each week, so two things keep that cheap without a
-second version of the rule:
+`logging_streak` is the rule; `/net`, the leaderboard and the digest all count streaks with
+it (the digest through `logging_streak_of`). The digest counts one for every member of every
+server each week, so two things keep that cheap without a second version of the rule:
 
 - instants may come as POSIX seconds (`logging_streak_of`), placed in their weeks by one
   bisection pass over the zone's week starts;
@@ -77,8 +77,8 @@ def logging_streak_of(
     """`logging_streak`, with each reading's instant as POSIX seconds: a digest counts a year
     of readings for every member, and they come from storage as plain numbers.
 
-    With `base` (which must `reach` this week), only the readings from `base.needs_from` on
-    count, and the older weeks are `base`'s."""
+    With `base` (which must reach this week: `StreakBase.reaches`), only the readings from
+    `base.needs_from` on count, and the older weeks are `base`'s."""
     grid = week_grid(tz, this_week, STREAK_CAP + 1)
     weeks = grid.weeks  # `this_week` is the grid's last
     skipped = {_index(grid, monday) for monday in excused}
