@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
@@ -53,20 +55,18 @@ SELECT {_READING} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
 JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
 WHERE g.guild_id = :guild AND r.taken_at >= :full AND r.taken_at <= :until
 """
-# The older readings a week's figures reach back to, beside those from :full on: each
-# member's last one on each platform before it (what growth and drops start from), and each
-# goal's first reading that reached it (a goal reached long ago is not announced again).
-_REACHED_BACK = f"""
-UNION {_last_each(_READING, "< :full")}
-UNION
-SELECT {_READING} FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
-JOIN readings r ON r.id = (
+# Each goal's first reading that reached it, before :full (a goal reached long ago is not
+# announced again).
+_GOALS_REACHED = """
+SELECT (
     SELECT x.id FROM readings x
     WHERE x.user_id = gl.user_id AND x.platform = gl.platform AND x.taken_at >= gl.set_at
       AND x.followers >= gl.followers AND x.taken_at < :full
     ORDER BY x.taken_at, x.id LIMIT 1)
+FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 WHERE g.guild_id = :guild
 """
+_BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY 2, 3, 4, 1"
 # The chart's follower counts, one row per member and platform: each reading from :chart on,
 # and the last one before, as "instant:id:followers" texts (in no set order).
 _TRACES = f"""
@@ -97,10 +97,35 @@ RETURNING 1
 """
 
 
-def _trace(user_id: int, text: str) -> Trace:
+def _points(text: str) -> list[tuple[int, int, int]]:
+    """(instant, id, followers) of each reading in a trace's text, by instant, then id."""
     numbers = iter(map(int, _NUMBERS.split(text)))
-    ordered = sorted(zip(numbers, numbers, numbers, strict=True))  # by instant, then id
-    return Trace(user_id, [at for at, _, _ in ordered], [count for _, _, count in ordered])
+    return sorted(zip(numbers, numbers, numbers, strict=True))
+
+
+def _week_and_before(points: list[tuple[int, int, int]], full: int) -> list[int]:
+    """The ids of the readings from `full` on, and of the last one before it."""
+    first = bisect_left(points, (full,))
+    return [reading_id for _, reading_id, _ in points[max(first - 1, 0) :]]
+
+
+def _narrowed(
+    conn: sqlite3.Connection, params: dict[str, Any]
+) -> tuple[list[Trace], list[Sequence[Any]]]:
+    """The chart's traces, and the whole readings the week's figures need, picked by id from
+    the traces (which hold every reading from :chart on, and the last one before it, on each
+    platform): the week's own, the last before it, and each goal's first reaching."""
+    traces: list[Trace] = []
+    wanted: list[int] = []
+    for user_id, _, text in conn.execute(_TRACES, params).fetchall():
+        points = _points(text)
+        traces.append(Trace(user_id, [at for at, _, _ in points], [n for _, _, n in points]))
+        wanted += _week_and_before(points, params["full"])
+    wanted += [i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None]
+    if not wanted:
+        return traces, []
+    ids = sorted(set(wanted))
+    return traces, conn.execute(_BY_ID.format(ids=", ".join("?" * len(ids))), ids).fetchall()
 
 
 def digest_data(
@@ -119,16 +144,16 @@ def digest_data(
         "since": ts(since),
         # Whole readings from here on: the window's own start is not part of it.
         "full": ts(max(since, full_since)) if full_since else ts(since) + 1,
-        "chart": ts(max(since, chart_since) if chart_since else since),
+        # The chart's traces from here on; they also hold what the week's figures need.
+        "chart": ts(max(since, min(chart_since or since, full_since or since))),
         "until": ts(until),
     }
     members = conn.execute(_MEMBERS, params).fetchall()
-    reached_back = _REACHED_BACK if full_since is not None else ""
-    found = conn.execute(f"{_READINGS} {reached_back} ORDER BY 2, 3, 4, 1", params).fetchall()
     traces = None
-    if full_since is not None and chart_since is not None:
-        found_traces = conn.execute(_TRACES, params).fetchall()
-        traces = [_trace(user, text) for user, _, text in found_traces]
+    if full_since is None:
+        found = conn.execute(f"{_READINGS} ORDER BY 2, 3, 4, 1", params).fetchall()
+    else:
+        traces, found = _narrowed(conn, params)
     members_here = "SELECT user_id FROM member_guilds WHERE guild_id = :guild"
     return DigestData(
         members=[
