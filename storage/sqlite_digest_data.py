@@ -27,19 +27,6 @@ _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 _PLATFORMS = " UNION ALL ".join(f"SELECT '{platform.value}' AS platform" for platform in Platform)
 
 
-def _last_each(columns: str, before: str) -> str:
-    """Each member's last reading on each platform taken `before` (a condition on the instant,
-    like "< :full"), however old, by an index seek per member and platform."""
-    return f"""
-    SELECT {columns} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
-    JOIN readings r ON r.id = (
-        SELECT x.id FROM readings x
-        WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at {before}
-        ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
-    WHERE g.guild_id = :guild
-    """
-
-
 # The members, and the streak base kept for each in the zone their weeks are counted in here.
 _MEMBERS = """
 SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions, g.first_logged_at,
@@ -74,8 +61,15 @@ SELECT user_id, platform, group_concat(taken_at || ':' || id || ':' || followers
     SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
     FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
     JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
-    WHERE g.guild_id = :guild AND r.taken_at > :chart AND r.taken_at <= :until
-    UNION ALL {_last_each("r.user_id, r.platform, r.id, r.taken_at, r.followers", "<= :chart")}
+    WHERE g.guild_id = :guild AND r.taken_at >= :chart AND r.taken_at <= :until
+    UNION ALL
+    SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
+    FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
+    JOIN readings r ON r.id = (
+        SELECT x.id FROM readings x
+        WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at < :chart
+        ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
+    WHERE g.guild_id = :guild
 ) AS t GROUP BY user_id, platform
 """
 _NUMBERS = re.compile("[:,]")
@@ -138,14 +132,15 @@ def digest_data(
     chart_since: datetime | None,
 ) -> DigestData:
     """`DigestsPort.digest_data`, run whole in the transaction's thread: one trip."""
+    # Whole readings from :full on (the window's own start is not part of it), or picked from
+    # the chart's traces from :chart on, which also hold what the week's figures need.
+    full = since if full_since is None else max(since, full_since)
+    chart = full if chart_since is None else max(since, min(chart_since, full))
     params = {
         "guild": guild_id,
         "zone": tz.key,
-        "since": ts(since),
-        # Whole readings from here on: the window's own start is not part of it.
-        "full": ts(max(since, full_since)) if full_since else ts(since) + 1,
-        # The chart's traces from here on; they also hold what the week's figures need.
-        "chart": ts(max(since, min(chart_since or since, full_since or since))),
+        "full": ts(full) + (1 if full_since is None else 0),
+        "chart": ts(chart),
         "until": ts(until),
     }
     members = conn.execute(_MEMBERS, params).fetchall()
