@@ -6,7 +6,6 @@ On both backends: the SQL is the subset SQLite and PostgreSQL share (`storage.pg
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -55,9 +54,12 @@ WHERE g.guild_id = :guild
 """
 _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY 2, 3, 4, 1"
 # The chart's follower counts, one row per member and platform: each reading from :chart on,
-# and the last one before, as "instant:id:followers" texts (in no set order).
+# and the last one before, as three lists (instants, ids, follower counts) in one order, which
+# is not set.
 _TRACES = f"""
-SELECT user_id, platform, group_concat(taken_at || ':' || id || ':' || followers) FROM (
+SELECT group_concat(taken_at || ''), group_concat(id || ''), group_concat(followers || ''),
+       user_id
+FROM (
     SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
     FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
     JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
@@ -72,7 +74,6 @@ SELECT user_id, platform, group_concat(taken_at || ':' || id || ':' || followers
     WHERE g.guild_id = :guild
 ) AS t GROUP BY user_id, platform
 """
-_NUMBERS = re.compile("[:,]")
 # When each of some members' readings was taken, one text per member.
 _INSTANTS = """
 SELECT user_id, group_concat(taken_at || '') FROM readings
@@ -91,16 +92,19 @@ RETURNING 1
 """
 
 
-def _points(text: str) -> list[tuple[int, int, int]]:
-    """(instant, id, followers) of each reading in a trace's text, by instant, then id."""
-    numbers = iter(map(int, _NUMBERS.split(text)))
-    return sorted(zip(numbers, numbers, numbers, strict=True))
+def _numbers(text: str) -> list[int]:
+    return list(map(int, text.split(",")))
 
 
-def _week_and_before(points: list[tuple[int, int, int]], full: int) -> list[int]:
-    """The ids of the readings from `full` on, and of the last one before it."""
-    first = bisect_left(points, (full,))
-    return [reading_id for _, reading_id, _ in points[max(first - 1, 0) :]]
+def _trace(
+    user_id: int, at: list[int], ids: list[int], followers: list[int]
+) -> tuple[Trace, list[int]]:
+    """A trace from its three lists (as `_TRACES` gives them), and its ids, both by instant,
+    then id."""
+    if at != sorted(set(at)):  # not in order, or two readings at one instant
+        points = sorted(zip(at, ids, followers, strict=True))
+        at, ids, followers = ([point[i] for point in points] for i in range(3))
+    return Trace(user_id, at, followers), ids
 
 
 def _narrowed(
@@ -111,10 +115,12 @@ def _narrowed(
     platform): the week's own, the last before it, and each goal's first reaching."""
     traces: list[Trace] = []
     wanted: list[int] = []
-    for user_id, _, text in conn.execute(_TRACES, params).fetchall():
-        points = _points(text)
-        traces.append(Trace(user_id, [at for at, _, _ in points], [n for _, _, n in points]))
-        wanted += _week_and_before(points, params["full"])
+    full = params["full"]
+    for at, ids, followers, user_id in conn.execute(_TRACES, params).fetchall():
+        trace, ids_in_order = _trace(user_id, _numbers(at), _numbers(ids), _numbers(followers))
+        traces.append(trace)
+        # The readings from :full on, and the last one before.
+        wanted += ids_in_order[max(bisect_left(trace.at, full) - 1, 0) :]
     wanted += [i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None]
     if not wanted:
         return traces, []
