@@ -53,18 +53,13 @@ FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 WHERE g.guild_id = :guild
 """
 _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY 2, 3, 4, 1"
-# The chart's follower counts, one row per member and platform: each reading from :chart on,
-# and the last one before, as three lists (instants, ids, follower counts) in one order, which
-# is not set.
+# The chart's follower counts, one row per member and platform: the last reading before :chart
+# and each one from it on, as three lists (instants, ids, follower counts) in one order. The
+# order is not set, though it is mostly the readings' own (checked as they are read).
 _TRACES = f"""
 SELECT group_concat(taken_at || ''), group_concat(id || ''), group_concat(followers || ''),
        user_id
 FROM (
-    SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
-    FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
-    JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
-    WHERE g.guild_id = :guild AND r.taken_at >= :chart AND r.taken_at <= :until
-    UNION ALL
     SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
     FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
     JOIN readings r ON r.id = (
@@ -72,6 +67,11 @@ FROM (
         WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at < :chart
         ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
     WHERE g.guild_id = :guild
+    UNION ALL
+    SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
+    FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
+    JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
+    WHERE g.guild_id = :guild AND r.taken_at >= :chart AND r.taken_at <= :until
 ) AS t GROUP BY user_id, platform
 """
 # When each of some members' readings was taken, one text per member.
