@@ -23,6 +23,7 @@ TABLES = (
     "members",
     "member_guilds",
     "readings",
+    "member_platforms",
     "posts",
     "goals",
     "guild_settings",
@@ -71,10 +72,11 @@ async def copy_database(
                     f"the target already holds NetGain data ({found}); "
                     "add --force to replace it with the copy"
                 )
-            # Copied rows are not new readings: the readings' versions come along as they are,
-            # and no streak base is kept yet (the first digests count them). Off for the
-            # whole transaction: a failure puts the trigger back with everything else.
-            await conn.execute("ALTER TABLE readings DISABLE TRIGGER readings_changed")
+            # Copied rows are not new readings: the readings' versions and platforms come along
+            # as they are, and no streak base is kept yet (the first digests count them). The
+            # readings' own triggers are off for the whole transaction: a failure puts them
+            # back with everything else.
+            await conn.execute("ALTER TABLE readings DISABLE TRIGGER USER")
             for table in reversed(TABLES):
                 await conn.execute(f"DELETE FROM {table}")
             for table in TABLES:
@@ -96,7 +98,7 @@ async def copy_database(
                     done += len(batch)
                     if progress:
                         progress(table, done, sizes[table])
-            await conn.execute("ALTER TABLE readings ENABLE TRIGGER readings_changed")
+            await conn.execute("ALTER TABLE readings ENABLE TRIGGER USER")
             for table in _WITH_IDS:
                 await conn.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"

@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
-from bot.domain.models import Platform
 from bot.domain.series import Trace
 from bot.domain.streaks import StreakBase
 from storage.schedules import DigestData, KeptStreak, StoredStreak
@@ -23,7 +22,6 @@ from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import READING_COLUMNS, maybe_instant, readings, ts, zone
 
 _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
-_PLATFORMS = " UNION ALL ".join(f"SELECT '{platform.value}' AS platform" for platform in Platform)
 
 
 # The members, and the streak base kept for each in the zone their weeks are counted in here.
@@ -34,10 +32,10 @@ FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 LEFT JOIN streak_bases b ON b.user_id = g.user_id AND b.zone = COALESCE(m.timezone, :zone)
 WHERE g.guild_id = :guild ORDER BY g.user_id
 """
-# Those taken from :full on. Through each platform, so the readings index is searched by
-# instant, not scanned.
+# Those taken from :full on. Through each platform the member has readings on, so the readings
+# index is searched by instant, not scanned.
 _READINGS = f"""
-SELECT {_READING} FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
+SELECT {_READING} FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
 JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
 WHERE g.guild_id = :guild AND r.taken_at >= :full AND r.taken_at <= :until
 """
@@ -56,12 +54,12 @@ _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY
 # The chart's follower counts, one row per member and platform: the last reading before :chart
 # and each one from it on, as three lists (instants, ids, follower counts) in one order. The
 # order is not set, though it is mostly the readings' own (checked as they are read).
-_TRACES = f"""
+_TRACES = """
 SELECT group_concat(taken_at || ''), group_concat(id || ''), group_concat(followers || ''),
        user_id
 FROM (
     SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
-    FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
+    FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
     JOIN readings r ON r.id = (
         SELECT x.id FROM readings x
         WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at < :chart
@@ -69,7 +67,7 @@ FROM (
     WHERE g.guild_id = :guild
     UNION ALL
     SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
-    FROM member_guilds g CROSS JOIN ({_PLATFORMS}) p
+    FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
     JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
     WHERE g.guild_id = :guild AND r.taken_at >= :chart AND r.taken_at <= :until
 ) AS t GROUP BY user_id, platform

@@ -132,6 +132,11 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
         assert (post.counts.views, post.followers_then) == (1000, 1200)
     if version >= 5:
         assert history.goal is not None and history.goal.followers == 5000
+    # Each member's platforms, as kept from then on, start from the readings already there.
+    platforms = "SELECT user_id, platform FROM member_platforms ORDER BY 1, 2"
+    pairs = "SELECT DISTINCT user_id, platform FROM readings ORDER BY 1, 2"
+    assert query(db_path, platforms) == query(db_path, pairs)
+    assert len(query(db_path, platforms)) == (2 if version >= 7 else 1 if version >= 1 else 0)
 
 
 async def reopened_settings(db_path: Path):  # type: ignore[no-untyped-def]
