@@ -14,11 +14,11 @@ server each week, so two things keep that cheap without a second version of the 
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections import Counter
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
+from math import floor
 from zoneinfo import ZoneInfo
 
 from bot.domain.periods import ONE_WEEK, WeekGrid, local_day, week_bounds, week_grid, week_of
@@ -133,32 +133,34 @@ def _day(seconds: float, tz: ZoneInfo) -> date:
     return datetime.fromtimestamp(seconds, tz).date()
 
 
-@dataclass
+def _tally(places: Iterable[int]) -> dict[int, int]:
+    """How many times each place occurs (a `Counter`, without its cost for a handful)."""
+    counts: dict[int, int] = {}
+    for place in places:
+        counts[place] = counts.get(place, 0) + 1
+    return counts
+
+
 class _Counted:
     """Readings per week of `grid` (by index: the last is the grid's last week, and earlier
     weeks than the grid's first have negative ones); later readings are left out."""
 
-    grid: WeekGrid
-    tz: ZoneInfo
-    seconds: Iterable[float]
-    places: Counter[int] = field(init=False)
-    mondays: dict[int, int] = field(init=False)  # counted the long way
-    older: Counter[int] = field(init=False)
-    oldest: int = field(init=False)  # the first week with a reading (`grid.weeks`: none)
-    logged: set[int] = field(init=False)
+    __slots__ = ("grid", "logged", "mondays", "older", "oldest", "places")
 
-    def __post_init__(self) -> None:
-        grid, tz = self.grid, self.tz
-        taken = list(self.seconds)
+    def __init__(self, grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float]) -> None:
+        self.grid = grid
+        # Whole seconds, as the grid's marks are: the same weeks (a mark is at or before an
+        # instant exactly when it is at or before its whole second), and int comparisons.
+        taken = list(map(floor, seconds))
         # Each instant's week by bisection over the weeks' starts, all at once (the same
         # answer as `week_of`, without a zone conversion for each reading): `WeekGrid.marks`.
-        self.places = Counter(map(partial(bisect_right, grid.marks), taken))
-        self.places.pop(2 * grid.weeks + 1, None)
+        self.places = places = _tally(map(partial(bisect_right, grid.marks), taken))
+        places.pop(2 * grid.weeks + 1, None)
         # Where a DST change can repeat an hour near midnight, the Monday is counted the long
         # way, as it is for readings older than the grid.
-        self.mondays = {}
+        self.mondays: dict[int, int] = {}
         for week in grid.irregular:
-            if self.places.get(2 * week + 1) or self.places.get(2 * week + 2):
+            if places.get(2 * week + 1) or places.get(2 * week + 2):
                 monday = grid.first + ONE_WEEK * week
                 start, end = grid.start(week), grid.start(week + 1)
                 self.mondays[week] = sum(
@@ -166,21 +168,22 @@ class _Counted:
                     for at in taken
                     if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
                 )
-        self.older = Counter()
-        if self.places.pop(0, None):
+        self.older: dict[int, int] = {}
+        if places.pop(0, None):
             for at in taken:
                 if at < grid.marks[0]:
                     moment = datetime.fromtimestamp(at, UTC)
                     monday = week_of(moment, tz)
                     week = _index(grid, monday)
-                    self.older[week] += 1
+                    self.older[week] = self.older.get(week, 0) + 1
                     if local_day(moment, tz) == monday:
                         self.mondays[week] = self.mondays.get(week, 0) + 1
+        # The first week with a reading (`grid.weeks`: none).
         if self.older:
             self.oldest = min(self.older)
         else:
-            self.oldest = (min(self.places) - 1) // 2 if self.places else grid.weeks
-        self.logged = {(place - 1) >> 1 for place in self.places}.union(self.older)
+            self.oldest = (min(places) - 1) // 2 if places else grid.weeks
+        self.logged = {(place - 1) >> 1 for place in places}.union(self.older)
 
     def held(self, week: int) -> int:
         if week < 0:
