@@ -240,23 +240,28 @@ def build_report(
     present: list[DigestMember] = []
     last_week = weeks_of(end - timedelta(seconds=1))
     for member in counted:
-        mine = [by_key.get((member.user_id, platform), []) for platform in _PLATFORMS]
-        base = None if narrowed is None else narrowed.bases.get(member.user_id)
+        user_id = member.user_id
+        # The platforms they have readings on, in the platforms' order.
+        mine = [
+            (platform, found)
+            for platform in _PLATFORMS
+            if (found := by_key.get((user_id, platform)))
+        ]
         streak = logging_streak_of(
             (
-                (r.taken_at.timestamp() for found in mine for r in found)
+                (r.taken_at.timestamp() for _, found in mine for r in found)
                 if narrowed is None
-                else narrowed.instants.get(member.user_id, ())
+                else narrowed.instants.get(user_id, ())
             ),
             member.timezone,
             last_week(member.timezone),
-            {week_of(at, member.timezone) for at in excused[member.user_id]},
-            base,
+            {week_of(at, member.timezone) for at in excused.get(user_id, ())},
+            None if narrowed is None else narrowed.bases.get(user_id),
         )
-        posted = member.user_id in posters
+        posted = user_id in posters
         weeks = [
             row
-            for platform, found in zip(_PLATFORMS, mine, strict=True)
+            for platform, found in mine
             if (
                 row := member_week(
                     member,
@@ -264,8 +269,8 @@ def build_report(
                     start,
                     end,
                     streak,
-                    posts_by_key.get((member.user_id, platform), []) if posted else None,
-                    goal_of.get((member.user_id, platform)),
+                    posts_by_key.get((user_id, platform), []) if posted else None,
+                    goal_of.get((user_id, platform)),
                     purged,
                 )
             )

@@ -11,6 +11,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from math import floor
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Platform, Reading
@@ -72,7 +73,7 @@ class Trace:
     of their readings."""
 
     user_id: int
-    at: Sequence[float]  # when each was read, as POSIX seconds
+    at: Sequence[int]  # when each was read, as whole POSIX seconds
     followers: Sequence[int]
 
     @staticmethod
@@ -80,7 +81,7 @@ class Trace:
         """From one member's readings on one platform, in time order (not empty)."""
         return Trace(
             readings[0].user_id,
-            [r.taken_at.timestamp() for r in readings],
+            [floor(r.taken_at.timestamp()) for r in readings],
             [r.followers for r in readings],
         )
 
@@ -93,8 +94,9 @@ def community_weeks(
     platform as of the week's end (a week nobody logged in has no total: a gap). `traces`: one
     per member and platform."""
     mondays = [last_week - ONE_WEEK * back for back in range(weeks - 1, -1, -1)]
+    # Whole seconds, as the traces' instants are (a local midnight is a whole second).
     bounds = [
-        (start.timestamp(), end.timestamp())
+        (int(start.timestamp()), int(end.timestamp()))
         for start, end in (week_bounds(monday, tz) for monday in mondays)
     ]
     logged: list[set[int]] = [set() for _ in mondays]
