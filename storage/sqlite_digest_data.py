@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -51,26 +51,19 @@ FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 WHERE g.guild_id = :guild
 """
 _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY 2, 3, 4, 1"
-# The chart's follower counts, one row per member and platform: the last reading before :chart
-# and each one from it on, as three lists (instants, ids, follower counts) in one order. The
-# order is not set, though it is mostly the readings' own (checked as they are read).
+# The chart's follower counts: each member's readings on each platform from the last instant
+# before :chart on, in order. Plain rows: cheaper to hand over than aggregated texts.
 _TRACES = """
-SELECT group_concat(taken_at || ''), group_concat(id || ''), group_concat(followers || ''),
-       user_id
-FROM (
-    SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
-    FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
-    JOIN readings r ON r.id = (
-        SELECT x.id FROM readings x
-        WHERE x.user_id = g.user_id AND x.platform = p.platform AND x.taken_at < :chart
-        ORDER BY x.taken_at DESC, x.id DESC LIMIT 1)
-    WHERE g.guild_id = :guild
-    UNION ALL
-    SELECT r.user_id, r.platform, r.id, r.taken_at, r.followers
-    FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
-    JOIN readings r ON r.user_id = g.user_id AND r.platform = p.platform
-    WHERE g.guild_id = :guild AND r.taken_at >= :chart AND r.taken_at <= :until
-) AS t GROUP BY user_id, platform
+SELECT p.user_id, p.platform, r.taken_at, r.id, r.followers
+FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
+JOIN readings r ON r.user_id = p.user_id AND r.platform = p.platform
+    AND r.taken_at >= COALESCE((
+        SELECT x.taken_at FROM readings x
+        WHERE x.user_id = p.user_id AND x.platform = p.platform AND x.taken_at < :chart
+        ORDER BY x.taken_at DESC LIMIT 1), :chart)
+    AND r.taken_at <= :until
+WHERE g.guild_id = :guild
+ORDER BY p.user_id, p.platform, r.taken_at, r.id
 """
 # When each of some members' readings was taken, one text per member.
 _INSTANTS = """
@@ -90,35 +83,39 @@ RETURNING 1
 """
 
 
-def _numbers(text: str) -> list[int]:
-    return list(map(int, text.split(",")))
-
-
-def _trace(
-    user_id: int, at: list[int], ids: list[int], followers: list[int]
-) -> tuple[Trace, list[int]]:
-    """A trace from its three lists (as `_TRACES` gives them), and its ids, both by instant,
-    then id."""
-    if at != sorted(set(at)):  # not in order, or two readings at one instant
-        points = sorted(zip(at, ids, followers, strict=True))
-        at, ids, followers = ([point[i] for point in points] for i in range(3))
-    return Trace(user_id, at, followers), ids
+def _grouped(
+    rows: Iterable[Sequence[Any]],
+) -> Iterator[tuple[int, list[int], list[int], list[int]]]:
+    """`_TRACES`'s rows as one (member, instants, ids, follower counts) per member and
+    platform."""
+    key: tuple[int, str] | None = None
+    at: list[int] = []
+    ids: list[int] = []
+    followers: list[int] = []
+    for user_id, platform, taken_at, reading_id, count in rows:
+        if (user_id, platform) != key:
+            if key is not None:
+                yield key[0], at, ids, followers
+            key, at, ids, followers = (user_id, platform), [], [], []
+        at.append(taken_at)
+        ids.append(reading_id)
+        followers.append(count)
+    if key is not None:
+        yield key[0], at, ids, followers
 
 
 def _narrowed(
     conn: sqlite3.Connection, params: dict[str, Any]
 ) -> tuple[list[Trace], list[Sequence[Any]]]:
     """The chart's traces, and the whole readings the week's figures need, picked by id from
-    the traces (which hold every reading from :chart on, and the last one before it, on each
-    platform): the week's own, the last before it, and each goal's first reaching."""
+    the traces (which hold every reading from :chart on, and those at the last instant before
+    it, on each platform): the week's own, the last before it, and each goal's first reaching."""
     traces: list[Trace] = []
     wanted: list[int] = []
-    full = params["full"]
-    for at, ids, followers, user_id in conn.execute(_TRACES, params).fetchall():
-        trace, ids_in_order = _trace(user_id, _numbers(at), _numbers(ids), _numbers(followers))
-        traces.append(trace)
+    for user_id, at, ids, followers in _grouped(conn.execute(_TRACES, params)):
+        traces.append(Trace(user_id, at, followers))
         # The readings from :full on, and the last one before.
-        wanted += ids_in_order[max(bisect_left(trace.at, full) - 1, 0) :]
+        wanted += ids[max(bisect_left(at, params["full"]) - 1, 0) :]
     wanted += [i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None]
     if not wanted:
         return traces, []
