@@ -69,10 +69,9 @@ class DigestsPort(Protocol):
 
         With `full_since`, readings before it come only where a week's figures reach back to
         them, however long ago: on each platform the last one before it, and each goal's
-        first reading that reached it; with `chart_since`, the follower counts from then on
-        (and the last before) come as
-        `DigestData.traces` (the logging streak then needs `DigestData.streaks`, or else
-        `streak_instants`)."""
+        first reading that reached it. With `chart_since`, the follower counts from then on
+        (and those at the last instant before) come as `DigestData.traces`; the logging
+        streak then needs `DigestData.streaks`, or else `streak_instants`."""
 
     async def streak_instants(
         self, user_ids: Sequence[int], until: datetime

@@ -69,7 +69,7 @@ class DigestData:
     posts: list[Post] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)  # the members' goals
     # With `chart_since` (`DigestsPort.digest_data`): each member's follower counts on each
-    # platform from then on, and the last before, for the community chart.
+    # platform from then on, and those at the last instant before, for the community chart.
     traces: list[Trace] | None = None
     # What storage keeps of each member's logging streak, in the zone their weeks are counted
     # in here (their own, or the server's).

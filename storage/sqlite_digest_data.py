@@ -112,10 +112,11 @@ def _narrowed(
     it, on each platform): the week's own, the last before it, and each goal's first reaching."""
     traces: list[Trace] = []
     wanted: list[int] = []
+    full = params["full"]
     for user_id, at, ids, followers in _grouped(conn.execute(_TRACES, params)):
         traces.append(Trace(user_id, at, followers))
         # The readings from :full on, and the last one before.
-        wanted += ids[max(bisect_left(at, params["full"]) - 1, 0) :]
+        wanted += ids[max(bisect_left(at, full) - 1, 0) :]
     wanted += [i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None]
     if not wanted:
         return traces, []

@@ -117,7 +117,7 @@ class Narrowed:
     week's own figures reach back to (`build_report`)."""
 
     # The follower counts the community chart needs, one per member and platform, from the
-    # chart's first week on (and the last before it).
+    # chart's first week on (and those at the last instant before it).
     traces: Sequence[Trace]
     # Streak bases kept for members (each reaching the week, and needing no reading older
     # than the traces hold), counted on top of the instants the traces hold.
