@@ -217,6 +217,9 @@ class PostgresStorage(SQLStorage):
     async def _read(self, job: Job[T]) -> T:
         return await self._job(job, write=False)
 
+    async def _lookup(self, job: Job[T]) -> T:
+        return await self._job(job, write=False)
+
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[PgTransaction]:
         async with self._pool.acquire() as conn, conn.transaction(readonly=not write):

@@ -43,7 +43,7 @@ from storage.ports import (
 from storage.ports_own_data import Footprint, ImportCounts, MemberData
 from storage.sqlite_digests import SQLiteDigests
 from storage.sqlite_reminders import SQLiteReminders
-from storage.sqlite_rows import fetch_all, ts
+from storage.sqlite_rows import all_rows, fetch_all, ts
 from storage.sqlite_settings import SQLiteSettings
 
 T = TypeVar("T")
@@ -68,7 +68,8 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
 
     @abstractmethod
     def _transaction(self, *, write: bool) -> AbstractAsyncContextManager[Any]:
-        """A short transaction for the scheduled work (`fetch_all(db, ...)`, `db.execute`)."""
+        """A short write transaction for the scheduled work (`fetch_all(db, ...)`,
+        `db.execute`)."""
 
     async def _write_one(self, statement: str, params: Any, on_slow: OnSlow | None) -> None:
         """One statement, committed through the writer like a reading."""
@@ -232,8 +233,7 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
     # ---- single statements -----------------------------------------------------------------
 
     async def get_state(self, key: str) -> str | None:
-        async with self._transaction(write=False) as tx:
-            rows = await fetch_all(tx, "SELECT value FROM bot_state WHERE key = ?", (key,))
+        rows = await self._lookup(all_rows("SELECT value FROM bot_state WHERE key = ?", (key,)))
         return str(rows[0][0]) if rows else None
 
     async def set_state(self, key: str, value: str) -> None:

@@ -25,6 +25,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -34,7 +35,7 @@ from storage.checks import check_database_file, switch_to_wal
 from storage.migrate import load_migrations, migrate
 from storage.ports import OnSlow
 from storage.sql_storage import Job, SQLStorage
-from storage.sqlite_thread import run_in_thread
+from storage.sqlite_thread import in_snapshot, run_in_thread
 from storage.sqlite_writer import GroupWriter
 
 log = logging.getLogger(__name__)
@@ -129,15 +130,6 @@ class SQLiteStorage(SQLStorage):
 
     @asynccontextmanager
     async def _transaction(self, *, write: bool) -> AsyncIterator[aiosqlite.Connection]:
-        if not write:
-            # A read snapshot on its own connection: it never queues behind a write.
-            async with self._lookup_lock:
-                await self._lookups.execute("BEGIN")
-                try:
-                    yield self._lookups
-                finally:
-                    await asyncio.shield(self._lookups.execute("COMMIT"))
-            return
         async with self._lock:
             # IMMEDIATE takes the write lock up front, so a writer never fails half-way
             # on a lock upgrade while another process writes.
@@ -148,6 +140,12 @@ class SQLiteStorage(SQLStorage):
                 await asyncio.shield(self._db.execute("ROLLBACK"))
                 raise
             await asyncio.shield(self._db.execute("COMMIT"))
+
+    async def _lookup(self, job: Job[T]) -> T:
+        # A read snapshot on its own connection, whole in one trip: it never queues behind
+        # a write, nor behind the commands' reads.
+        async with self._lookup_lock:
+            return await run_in_thread(self._lookups, partial(in_snapshot, job))
 
     async def _write(self, job: Job[T], on_slow: OnSlow | None, *, member: int | None = None) -> T:
         return await self._writes.write(job, on_slow)  # one writer: jobs never overlap

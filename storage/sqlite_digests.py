@@ -20,6 +20,8 @@ from storage.schedules import (
     open_claims,
 )
 from storage.sqlite_rows import (
+    Lookups,
+    all_rows,
     fetch_all,
     maybe_instant,
     run_job,
@@ -46,7 +48,7 @@ def _run(row: Sequence[Any]) -> DigestRun:
     )
 
 
-class SQLiteDigests:
+class SQLiteDigests(Lookups):
     """Digest data and claims, run in `SQLiteStorage`'s transactions."""
 
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]
@@ -63,21 +65,16 @@ class SQLiteDigests:
         full_since: datetime | None = None,
         chart_since: datetime | None = None,
     ) -> DigestData:
-        async with self._transaction(write=False) as db:
-            return await run_job(
-                db,
-                lambda conn: digest_rows.digest_data(
-                    conn, guild_id, tz, since, until, full_since, chart_since
-                ),
-            )
+        return await self._lookup(
+            lambda conn: digest_rows.digest_data(
+                conn, guild_id, tz, since, until, full_since, chart_since
+            ),
+        )
 
     async def streak_instants(
         self, user_ids: Sequence[int], until: datetime
     ) -> dict[int, list[int]]:
-        async with self._transaction(write=False) as db:
-            return await run_job(
-                db, lambda conn: digest_rows.streak_instants(conn, user_ids, until)
-            )
+        return await self._lookup(lambda conn: digest_rows.streak_instants(conn, user_ids, until))
 
     async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
         async with self._transaction(write=True) as db:
@@ -164,24 +161,24 @@ class SQLiteDigests:
         return bool(rows)
 
     async def digest_claims(self, now: datetime) -> OpenClaims[tuple[int, date]]:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 "SELECT guild_id, week, lease_until FROM digest_runs"
                 " WHERE state = 'claimed' ORDER BY lease_until",
             )
+        )
         return open_claims(
             [((guild_id, date.fromisoformat(week)), lease) for guild_id, week, lease in rows], now
         )
 
     async def holds_claims(self, owner: str) -> bool:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 "SELECT EXISTS (SELECT 1 FROM digest_runs WHERE owner = :o AND state = 'claimed')"
                 " OR EXISTS (SELECT 1 FROM reminders_sent WHERE owner = :o AND via = 'pending')",
                 {"o": owner},
             )
+        )
         return bool(rows[0][0])
 
     async def release_claims(self, owner: str, *, now: datetime) -> int:
@@ -239,10 +236,10 @@ class SQLiteDigests:
         return bool(rows)
 
     async def digest_run(self, guild_id: int, week: date) -> DigestRun | None:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 f"SELECT {_RUN} FROM digest_runs WHERE guild_id = ? AND week = ?",
                 (guild_id, week.isoformat()),
             )
+        )
         return _run(rows[0]) if rows else None

@@ -13,10 +13,11 @@ from storage.schedules import OpenClaims, open_claims
 from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import (
     READING_COLUMNS,
+    Lookups,
+    all_rows,
     fetch_all,
     maybe_instant,
     readings,
-    run_job,
     ts,
     zone,
 )
@@ -46,7 +47,7 @@ effective AS (
 """
 
 
-class SQLiteReminders:
+class SQLiteReminders(Lookups):
     """Reminder schedules and records, run in `SQLiteStorage`'s transactions."""
 
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]
@@ -54,8 +55,7 @@ class SQLiteReminders:
     # ---- reminders -------------------------------------------------------------------------
 
     async def reminder_times(self) -> set[tuple[str, str]]:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(db, f"{_EFFECTIVE} SELECT DISTINCT tz, at FROM effective")
+        rows = await self._lookup(all_rows(f"{_EFFECTIVE} SELECT DISTINCT tz, at FROM effective"))
         return {(tz, at) for tz, at in rows}
 
     async def reminder_candidates(
@@ -72,29 +72,29 @@ class SQLiteReminders:
         return found[0] if found else None
 
     async def _candidates(self, where: str, params: dict[str, object]) -> list[ReminderCandidate]:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 f"""
-                {_EFFECTIVE}
-                SELECT e.user_id, e.tz, e.dms_closed_at, e.mentions, e.home_guild_id,
-                       e.consistency_days, e.engagement_day, e.digest_channel_id,
-                       e.guild_mentions, e.posts_per_week, e.guild_dms,
-                       (SELECT MAX(taken_at) FROM readings r WHERE r.user_id = e.user_id),
-                       (SELECT count(*) FROM reminders_sent x
-                        WHERE x.user_id = e.user_id AND x.kind = 'consistency'
-                          AND x.sent_at > (SELECT MAX(taken_at) FROM readings r
-                                           WHERE r.user_id = e.user_id)),
-                       (SELECT group_concat(kind) FROM reminders_sent x
-                        WHERE x.user_id = e.user_id AND x.week = :week),
-                       EXISTS (SELECT 1 FROM reminders_sent x
-                               WHERE x.user_id = e.user_id AND x.via = 'mention'
-                                 AND x.sent_at >= e.dms_closed_at)
-                FROM effective e WHERE {where}
-                ORDER BY e.user_id
-                """,
+            {_EFFECTIVE}
+            SELECT e.user_id, e.tz, e.dms_closed_at, e.mentions, e.home_guild_id,
+                   e.consistency_days, e.engagement_day, e.digest_channel_id,
+                   e.guild_mentions, e.posts_per_week, e.guild_dms,
+                   (SELECT MAX(taken_at) FROM readings r WHERE r.user_id = e.user_id),
+                   (SELECT count(*) FROM reminders_sent x
+                    WHERE x.user_id = e.user_id AND x.kind = 'consistency'
+                      AND x.sent_at > (SELECT MAX(taken_at) FROM readings r
+                                       WHERE r.user_id = e.user_id)),
+                   (SELECT group_concat(kind) FROM reminders_sent x
+                    WHERE x.user_id = e.user_id AND x.week = :week),
+                   EXISTS (SELECT 1 FROM reminders_sent x
+                           WHERE x.user_id = e.user_id AND x.via = 'mention'
+                             AND x.sent_at >= e.dms_closed_at)
+            FROM effective e WHERE {where}
+            ORDER BY e.user_id
+            """,
                 params,
             )
+        )
         return [
             ReminderCandidate(
                 user_id=user_id,
@@ -133,28 +133,27 @@ class SQLiteReminders:
         ]
 
     async def recent_readings(self, user_id: int, since: datetime) -> list[Reading]:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 f"""
-                SELECT {READING_COLUMNS} FROM (
-                    SELECT *, ROW_NUMBER() OVER (
-                        PARTITION BY platform ORDER BY taken_at DESC, id DESC) AS n
-                    FROM readings WHERE user_id = :user AND taken_at < :since) AS x
-                WHERE n = 1
-                UNION ALL
-                SELECT {READING_COLUMNS} FROM readings WHERE user_id = :user AND taken_at >= :since
-                ORDER BY platform, taken_at, id
-                """,
+            SELECT {READING_COLUMNS} FROM (
+                SELECT *, ROW_NUMBER() OVER (
+                    PARTITION BY platform ORDER BY taken_at DESC, id DESC) AS n
+                FROM readings WHERE user_id = :user AND taken_at < :since) AS x
+            WHERE n = 1
+            UNION ALL
+            SELECT {READING_COLUMNS} FROM readings WHERE user_id = :user AND taken_at >= :since
+            ORDER BY platform, taken_at, id
+            """,
                 {"user": user_id, "since": ts(since)},
             )
+        )
         return readings(rows)
 
     async def recent_posts(self, user_id: int, since: datetime) -> list[Post]:
-        async with self._transaction(write=False) as db:
-            return await run_job(
-                db, lambda conn: member_posts(conn, ":user", {"user": user_id}, since)
-            )
+        return await self._lookup(
+            lambda conn: member_posts(conn, ":user", {"user": user_id}, since)
+        )
 
     async def record_reminder(
         self,
@@ -201,12 +200,12 @@ class SQLiteReminders:
             )
 
     async def reminder_claims(self, now: datetime) -> OpenClaims[tuple[int, str, date]]:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 "SELECT user_id, kind, week, lease_until FROM reminders_sent"
                 " WHERE via = 'pending' ORDER BY lease_until",
             )
+        )
         return open_claims(
             [((user, kind, date.fromisoformat(week)), lease) for user, kind, week, lease in rows],
             now,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime, time
 from typing import Any, TypeVar, cast
@@ -90,6 +91,21 @@ async def run_job(db: Any, job: Callable[[sqlite3.Connection], T]) -> T:
     if isinstance(db, aiosqlite.Connection):
         return await run_in_thread(db, job)
     return cast(T, await db.run_job(job))
+
+
+class Lookups(ABC):
+    """What the storage classes that `SQLStorage` is made of read the scheduled work's data
+    through; each backend provides it."""
+
+    @abstractmethod
+    async def _lookup(self, job: Callable[[sqlite3.Connection], T]) -> T:
+        """`job` in a read snapshot of its own, in one trip: it never waits for a writer, nor
+        for the commands' reads (`SQLStorage._read`)."""
+
+
+def all_rows(sql: str, params: Any = ()) -> Callable[[sqlite3.Connection], list[Any]]:
+    """A job that returns every row of one statement."""
+    return lambda conn: conn.execute(sql, params).fetchall()
 
 
 async def fetch_all(db: Any, sql: str, params: Any = ()) -> list[Any]:

@@ -11,7 +11,7 @@ from bot.domain.models import Platform
 from bot.domain.schedule import DigestDetail, EmptyWeek, GuildSettings
 from storage.ports import OnSlow
 from storage.schedules import MemberSettings
-from storage.sqlite_rows import clock_time, fetch_all, maybe_instant, ts, zone
+from storage.sqlite_rows import Lookups, all_rows, clock_time, maybe_instant, ts, zone
 
 _SETTINGS = (
     "guild_id, timezone, digest_channel_id, digest_from, digest_day, digest_time, empty_week,"
@@ -57,7 +57,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
     )
 
 
-class SQLiteSettings:
+class SQLiteSettings(Lookups):
     """Server and member settings, run in `SQLiteStorage`'s transactions."""
 
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]
@@ -67,10 +67,9 @@ class SQLiteSettings:
     # ---- server settings -------------------------------------------------------------------
 
     async def guild_settings(self, guild_id: int) -> GuildSettings:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db, f"SELECT {_SETTINGS} FROM guild_settings WHERE guild_id = ?", (guild_id,)
-            )
+        rows = await self._lookup(
+            all_rows(f"SELECT {_SETTINGS} FROM guild_settings WHERE guild_id = ?", (guild_id,))
+        )
         return _settings(rows[0]) if rows else GuildSettings(guild_id)
 
     async def save_guild_settings(
@@ -112,12 +111,12 @@ class SQLiteSettings:
         )
 
     async def digest_guilds(self) -> list[GuildSettings]:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 f"SELECT {_SETTINGS} FROM guild_settings WHERE digest_channel_id IS NOT NULL"
                 " ORDER BY guild_id",
             )
+        )
         return [_settings(row) for row in rows]
 
     async def set_problem(
@@ -142,13 +141,13 @@ class SQLiteSettings:
     # ---- member settings -------------------------------------------------------------------
 
     async def member_settings(self, user_id: int) -> MemberSettings:
-        async with self._transaction(write=False) as db:
-            rows = await fetch_all(
-                db,
+        rows = await self._lookup(
+            all_rows(
                 "SELECT timezone, default_platform, reminders, reminder_time, mentions,"
                 " posts_per_week, hidden FROM members WHERE user_id = ?",
                 (user_id,),
             )
+        )
         if not rows:
             return MemberSettings(user_id)
         tz, platform, reminders, at, mentions, target, hidden = rows[0]

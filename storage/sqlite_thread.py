@@ -30,3 +30,12 @@ async def run_in_thread(db: aiosqlite.Connection, job: Callable[[sqlite3.Connect
         return job(db._conn)
 
     return cast(T, await db._execute(in_thread))  # type: ignore[no-untyped-call]
+
+
+def in_snapshot(job: Callable[[sqlite3.Connection], T], conn: sqlite3.Connection) -> T:
+    """`job(conn)` in a read transaction of its own: every statement sees one snapshot."""
+    conn.execute("BEGIN")
+    try:
+        return job(conn)
+    finally:
+        conn.execute("COMMIT")
