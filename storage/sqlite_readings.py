@@ -252,7 +252,7 @@ def correct_reading(
         f"""
         UPDATE readings SET followers = coalesce(:followers, followers),
             following = coalesce(:following, following),
-            note = CASE WHEN :set_note THEN :note ELSE note END
+            note = CASE WHEN :set_note = 1 THEN :note ELSE note END
         WHERE id = :id AND user_id = :user
         RETURNING {READING_COLUMNS}
         """,

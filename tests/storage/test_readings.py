@@ -17,7 +17,7 @@ from bot.domain.models import Period, Platform, ReadingDraft, Source
 from bot.domain.rules import Change
 from bot.usecases import tracking
 from bot.usecases.tracking import Logged, NeedsConfirmation
-from storage.ports import HandledElsewhere
+from storage.ports import HandledElsewhere, ReadingChanges
 from storage.sqlite import SQLiteStorage
 from tests.support.db import count, rows
 
@@ -181,6 +181,20 @@ async def test_delete_only_removes_the_members_own_reading(
     assert not await storage.delete_reading(ALICE, outcome.reading.id)
     assert await count(storage, "readings") == 0
     assert await tracking.reading_to_undo(storage, ALICE) is None
+
+
+async def test_a_correction_changes_only_what_it_names(storage: SQLiteStorage) -> None:
+    """`/edit`'s write, on both backends: a count alone, then a note set and cleared; never
+    another member's reading."""
+    stored = (await logged(storage, draft(note="first"))).reading
+    assert await storage.correct_reading(BOB, stored.id, ReadingChanges(followers=1)) is None
+    fixed = await storage.correct_reading(ALICE, stored.id, ReadingChanges(followers=1250))
+    assert fixed is not None
+    assert (fixed.followers, fixed.following, fixed.note) == (1250, 300, "first")
+    noted = await storage.correct_reading(ALICE, stored.id, ReadingChanges(note="typo fixed"))
+    assert noted is not None and (noted.followers, noted.note) == (1250, "typo fixed")
+    cleared = await storage.correct_reading(ALICE, stored.id, ReadingChanges(note=""))
+    assert cleared is not None and cleared.note is None
 
 
 async def test_state_round_trips(storage: SQLiteStorage) -> None:
