@@ -6,8 +6,10 @@ default: 5.2 million readings), then builds each server's digest through the pro
 the total with one plain sqlite3 aggregate query over the same rows, measured in the same run.
 The data is generated in a child process so its memory does not count.
 
-The digests are built twice: first as on the first week after an upgrade, when no member has
-a streak base kept yet (printed), then as every week after (timed against the aggregate).
+The digests are built twice. First those of two weeks before, as on the first week after an
+upgrade: no member has a streak base kept yet, nor any server its chart's weeks (printed).
+Then the covered week's, as on every week after (timed against the aggregate): streak bases
+are moved on every three weeks, so two weeks old is their usual age when a digest reads them.
 
     .venv/bin/python bench/digest.py [--servers 1000] [--members 100] [--weeks 52] [--db PATH]
         [--backend sqlite|postgresql|both] [--postgresql URL]
@@ -100,41 +102,51 @@ async def _create_schema(path: Path) -> None:
     await storage.close()
 
 
+# The week whose digests are built first, as on the first week after an upgrade.
+FIRST_WEEK = WEEK - timedelta(weeks=2)
+
+
 class Clock:
     """What the digest poster needs of the bot when only building: storage and the time."""
 
-    def __init__(self, storage: Any) -> None:
+    def __init__(self, storage: Any, now: datetime = NOW) -> None:
         self.storage = storage
+        self._now = now
 
     def now(self) -> datetime:
-        return NOW
+        return self._now
 
 
-async def build_all(path: Path, servers: int) -> tuple[list[float], int, int]:
+async def build_all(path: Path, servers: int, week: date = WEEK) -> tuple[list[float], int, int]:
     """Build every server's digest on SQLite; seconds per server, messages, rows shown."""
     storage = await SQLiteStorage.open(path)
     try:
-        return await build_each(storage, servers)
+        return await build_each(storage, servers, week)
     finally:
         await storage.close()
 
 
-def forget_streak_bases(path: Path) -> None:
-    """As on the first digests after an upgrade: no member has a streak base kept yet."""
+def forget_what_digests_keep(path: Path) -> None:
+    """As on the first digests after an upgrade: no member has a streak base kept yet, and
+    no server its chart's weeks."""
     asyncio.run(_create_schema(path))  # a file kept from an older version is migrated
     with sqlite3.connect(path) as db:
         db.execute("DELETE FROM streak_bases")
+        db.execute("DELETE FROM chart_weeks")
 
 
-async def build_each(storage: Any, servers: int) -> tuple[list[float], int, int]:
-    """Build every server's digest through the production path, on `storage`."""
-    poster = DigestPoster(Clock(storage))  # type: ignore[arg-type]
+async def build_each(storage: Any, servers: int, week: date = WEEK) -> tuple[list[float], int, int]:
+    """Build every server's digest of `week` through the production path, on `storage`, on
+    the Monday after it."""
+    now = NOW - (WEEK - week)
+    poster = DigestPoster(Clock(storage, now))  # type: ignore[arg-type]
+    due = DueDigest(week, now, late=False, expired=False)
     timings: list[float] = []
     messages = rows = 0
     for server in range(1, servers + 1):
         started = time.perf_counter()
         settings = await storage.guild_settings(server)
-        report = await poster.build(settings, DueDigest(WEEK, NOW, late=False, expired=False))
+        report = await poster.build(settings, due)
         pages = render.pages(report, settings)
         timings.append(time.perf_counter() - started)
         messages += len(pages)
@@ -195,7 +207,7 @@ async def on_postgresql(path: Path, servers: int, url: str) -> tuple[float, floa
             started = time.perf_counter()
             await conn.fetch(AGGREGATE, *window())
             floor = time.perf_counter() - started
-        await build_each(target, servers)  # the first week: streak bases are kept
+        await build_each(target, servers, FIRST_WEEK)  # streak bases and chart weeks are kept
         timings, _, _ = await build_each(target, servers)
     return copied, sum(timings), floor
 
@@ -244,9 +256,10 @@ def report(path: Path, args: Any, generated: float) -> None:
         print(f"data generated in {generated:.1f} s (not part of the comparison)")
     aggregate(path)  # warm the page cache for both sides
     baseline = aggregate(path)
-    forget_streak_bases(path)
-    first, _, _ = asyncio.run(build_all(path, args.servers))
-    # Every week after the first, each member's streak base is kept from the week before.
+    forget_what_digests_keep(path)
+    first, _, _ = asyncio.run(build_all(path, args.servers, FIRST_WEEK))
+    # Every week after the first: each member's streak base, and each server's chart weeks,
+    # are kept from the digests before.
     timings, messages, rows = asyncio.run(build_all(path, args.servers))
     total = sum(timings)
     after = aggregate(path)
@@ -260,7 +273,7 @@ def report(path: Path, args: Any, generated: float) -> None:
     )
     print(f"  {rows:,} member rows, {messages:,} messages (pages) within Discord's limits")
     print(
-        f"  (the first week, before any streak base is kept: {sum(first):.2f} s,"
+        f"  (the first week, before any streak base or chart week is kept: {sum(first):.2f} s,"
         f" {sum(first) / args.servers * 1000:.1f} ms per server)"
     )
     floor = min(baseline, after)

@@ -31,6 +31,10 @@ TABLES = (
     "reminders_sent",
     "bot_state",
 )
+# What digests keep of the data to read less of it next time: not copied, and dropped from a
+# target that is replaced (the first digests after the copy work it out again). Streak bases
+# go with their members.
+DERIVED = ("chart_weeks",)
 # Tables whose ids come from a sequence on PostgreSQL: it continues after the copied ids.
 _WITH_IDS = ("readings", "posts")
 BATCH = 5_000
@@ -73,11 +77,12 @@ async def copy_database(
                     "add --force to replace it with the copy"
                 )
             # Copied rows are not new readings: the readings' versions and platforms come along
-            # as they are, and no streak base is kept yet (the first digests count them). The
+            # as they are, and no streak base or chart week is kept yet (the first digests
+            # count them). The
             # readings' own triggers are off for the whole transaction: a failure puts them
             # back with everything else.
             await conn.execute("ALTER TABLE readings DISABLE TRIGGER USER")
-            for table in reversed(TABLES):
+            for table in (*DERIVED, *reversed(TABLES)):
                 await conn.execute(f"DELETE FROM {table}")
             for table in TABLES:
                 columns = [

@@ -3,7 +3,7 @@ the claims a stopping process hands over."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.domain.reminders import ReminderCandidate
     from bot.domain.schedule import GuildSettings
     from storage.schedules import (
+        ChartWeek,
         DigestData,
         DigestRun,
         KeptStreak,
@@ -69,9 +70,12 @@ class DigestsPort(Protocol):
 
         With `full_since`, readings before it come only where a week's figures reach back to
         them, however long ago: on each platform the last one before it, and each goal's
-        first reading that reached it. With `chart_since`, the follower counts from then on
-        (and those at the last instant before) come as `DigestData.traces`; the logging
-        streak then needs `DigestData.streaks`, or else `streak_instants`."""
+        first reading that reached it. With `chart_since`, the chart's weeks kept from then
+        on come as `DigestData.chart`, and the follower counts (those at the last instant
+        before too) as `DigestData.traces`, from `DigestData.traces_since` on: where the kept
+        weeks end, or earlier where a kept streak base needs its readings from (never before
+        `chart_since`). The logging streak then needs `DigestData.streaks`, or else
+        `streak_instants`."""
 
     async def streak_instants(
         self, user_ids: Sequence[int], until: datetime
@@ -81,6 +85,20 @@ class DigestsPort(Protocol):
     async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
         """Store these streak bases, each only if the member's readings are still at the
         version it was counted at, and no later base is kept; how many were stored."""
+
+    async def keep_chart_weeks(
+        self,
+        guild_id: int,
+        zone: str,
+        weeks: Sequence[ChartWeek],
+        *,
+        versions: Mapping[int, int],
+        since: datetime,
+    ) -> int:
+        """Keep these chart weeks of the server, counted in `zone`, unless its members or
+        their readings changed since `versions` (each member's readings' version,
+        `StoredStreak.version`) were read; how many were kept. Those of other zones, and
+        those that start before `since`, are dropped."""
 
     async def claim_digest(
         self,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.digest import DigestMember
 from bot.domain.goals import Goal
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
-from bot.domain.series import Trace
+from bot.domain.series import CommunityWeek, Trace
 from bot.domain.streaks import StreakBase
 
 KeyT = TypeVar("KeyT")
@@ -69,11 +69,26 @@ class DigestData:
     posts: list[Post] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)  # the members' goals
     # With `chart_since` (`DigestsPort.digest_data`): each member's follower counts on each
-    # platform from then on, and those at the last instant before, for the community chart.
+    # platform from `traces_since` on, and those at the last instant before, for the
+    # community chart and the streaks counted on a kept base.
     traces: list[Trace] | None = None
+    traces_since: datetime | None = None
     # What storage keeps of each member's logging streak, in the zone their weeks are counted
     # in here (their own, or the server's).
     streaks: dict[int, StoredStreak] = field(default_factory=dict)
+    # With `chart_since`: the chart's weeks kept in the server's zone, in order from the
+    # chart's first week on, without a gap (`DigestsPort.keep_chart_weeks`).
+    chart: list[ChartWeek] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ChartWeek:
+    """A week of the community chart, with when it starts and ends in the zone it is counted
+    in (`DigestData.chart`, `DigestsPort.keep_chart_weeks`)."""
+
+    week: CommunityWeek
+    start: datetime
+    end: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +111,7 @@ class KeptStreak:
     base: StreakBase
     settled_before: datetime  # when `base.horizon` starts in `zone`
     version: int  # the member's readings' version (`StoredStreak.version`) it was counted at
+    needs_from: datetime  # `base.needs_from` in `zone`
 
 
 @dataclass(frozen=True, slots=True)

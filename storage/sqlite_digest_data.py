@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
-from bot.domain.series import Trace
+from bot.domain.series import CommunityWeek, Trace
 from bot.domain.streaks import StreakBase
-from storage.schedules import DigestData, KeptStreak, StoredStreak
+from storage.schedules import ChartWeek, DigestData, KeptStreak, StoredStreak
 from storage.sqlite_goals import guild_goals
 from storage.sqlite_posts import member_posts
-from storage.sqlite_rows import READING_COLUMNS, maybe_instant, readings, ts, zone
+from storage.sqlite_rows import READING_COLUMNS, instant, maybe_instant, readings, ts, zone
 
 _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 
@@ -27,10 +27,16 @@ _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 # The members, and the streak base kept for each in the zone their weeks are counted in here.
 _MEMBERS = """
 SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions, g.first_logged_at,
-       m.hidden, COALESCE(m.timezone, :zone), m.readings_version, b.horizon, b.run
+       m.hidden, COALESCE(m.timezone, :zone), m.readings_version, b.horizon, b.run, b.needs_from
 FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 LEFT JOIN streak_bases b ON b.user_id = g.user_id AND b.zone = COALESCE(m.timezone, :zone)
 WHERE g.guild_id = :guild ORDER BY g.user_id
+"""
+# The chart's weeks kept in the server's zone, from :chart on, that had ended by :until.
+_CHART = """
+SELECT monday, starts_at, ends_at, logged, followers FROM chart_weeks
+WHERE guild_id = :guild AND zone = :zone AND starts_at >= :chart AND ends_at <= :until
+ORDER BY starts_at
 """
 # Those taken from :full on. Through each platform the member has readings on, so the readings
 # index is searched by instant, not scanned.
@@ -73,13 +79,25 @@ WHERE user_id IN ({members}) AND taken_at <= ? GROUP BY user_id
 # A base counted from the member's readings as they were at :version, unless they changed
 # since, or a later base is kept.
 _KEEP = """
-INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run)
-SELECT :user, :zone, :horizon, :settled, :run
+INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run, needs_from)
+SELECT :user, :zone, :horizon, :settled, :run, :needs
 WHERE (SELECT readings_version FROM members WHERE user_id = :user) = :version
 ON CONFLICT (user_id, zone) DO UPDATE SET
-    horizon = excluded.horizon, settled_before = excluded.settled_before, run = excluded.run
+    horizon = excluded.horizon, settled_before = excluded.settled_before, run = excluded.run,
+    needs_from = excluded.needs_from
 WHERE excluded.settled_before > streak_bases.settled_before
 RETURNING 1
+"""
+_ROSTER = """
+SELECT g.user_id, m.readings_version FROM member_guilds g JOIN members m ON m.user_id = g.user_id
+WHERE g.guild_id = ?
+"""
+_KEEP_WEEK = """
+INSERT INTO chart_weeks (guild_id, zone, monday, starts_at, ends_at, logged, followers)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (guild_id, zone, monday) DO UPDATE SET
+    starts_at = excluded.starts_at, ends_at = excluded.ends_at, logged = excluded.logged,
+    followers = excluded.followers
 """
 
 
@@ -135,10 +153,10 @@ def digest_data(
 ) -> DigestData:
     """`DigestsPort.digest_data`, run whole in the transaction's thread: one trip."""
     # Whole readings from :full on (the window's own start is not part of it), or picked from
-    # the chart's traces from :chart on, which also hold what the week's figures need.
+    # the chart's traces, which also hold what the week's figures need.
     full = since if full_since is None else max(since, full_since)
     chart = full if chart_since is None else max(since, min(chart_since, full))
-    params = {
+    params: dict[str, Any] = {
         "guild": guild_id,
         "zone": tz.key,
         "full": ts(full) + (1 if full_since is None else 0),
@@ -147,9 +165,16 @@ def digest_data(
     }
     members = conn.execute(_MEMBERS, params).fetchall()
     traces = None
+    kept: list[ChartWeek] = []
     if full_since is None:
         found = conn.execute(f"{_READINGS} ORDER BY 2, 3, 4, 1", params).fetchall()
     else:
+        kept = _kept_weeks(conn, params)
+        # The traces start where the kept weeks end, or where a kept streak base needs its
+        # readings from, whichever is earlier; never before the chart, never after :full.
+        needs = [row[-1] for row in members if row[-1] is not None]
+        reach = max(params["chart"], min(needs)) if needs else params["full"]
+        params["chart"] = min(ts(kept[-1].end) if kept else params["chart"], reach, ts(full))
         traces, found = _narrowed(conn, params)
     members_here = "SELECT user_id FROM member_guilds WHERE guild_id = :guild"
     return DigestData(
@@ -168,15 +193,31 @@ def digest_data(
         posts=member_posts(conn, members_here, {"guild": guild_id}, since, until),
         goals=guild_goals(conn, guild_id),
         traces=traces,
+        traces_since=None if traces is None else instant(params["chart"]),
         streaks={
             user_id: StoredStreak(
                 streak_zone,
                 version,
                 None if horizon is None else StreakBase(date.fromisoformat(horizon), run),
             )
-            for user_id, *_, streak_zone, version, horizon, run in members
+            for user_id, *_, streak_zone, version, horizon, run, _ in members
         },
+        chart=kept,
     )
+
+
+def _kept_weeks(conn: sqlite3.Connection, params: dict[str, Any]) -> list[ChartWeek]:
+    """The kept chart weeks from :chart on, as long as each starts where the one before
+    ends."""
+    kept: list[ChartWeek] = []
+    expected = params["chart"]
+    for monday, starts_at, ends_at, logged, followers in conn.execute(_CHART, params):
+        if starts_at != expected:
+            break
+        week = CommunityWeek(date.fromisoformat(monday), logged, followers)
+        kept.append(ChartWeek(week, instant(starts_at), instant(ends_at)))
+        expected = ends_at
+    return kept
 
 
 def streak_instants(
@@ -203,6 +244,39 @@ def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> i
             "settled": ts(one.settled_before),
             "run": one.base.run,
             "version": one.version,
+            "needs": ts(one.needs_from),
         }
         stored += len(conn.execute(_KEEP, row).fetchall())
     return stored
+
+
+def keep_chart_weeks(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    zone: str,
+    weeks: Sequence[ChartWeek],
+    versions: Mapping[int, int],
+    since: datetime,
+) -> int:
+    """`DigestsPort.keep_chart_weeks`."""
+    if dict(conn.execute(_ROSTER, (guild_id,)).fetchall()) != versions:
+        return 0  # a member's readings, or who is in the server, changed since
+    conn.execute(
+        "DELETE FROM chart_weeks WHERE guild_id = ? AND (zone <> ? OR starts_at < ?)",
+        (guild_id, zone, ts(since)),
+    )
+    for one in weeks:
+        week = one.week
+        conn.execute(
+            _KEEP_WEEK,
+            (
+                guild_id,
+                zone,
+                week.monday.isoformat(),
+                ts(one.start),
+                ts(one.end),
+                week.logged,
+                week.followers,
+            ),
+        )
+    return len(weeks)

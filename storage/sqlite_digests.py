@@ -4,7 +4,7 @@ claim; part of `SQLiteStorage`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from storage import sqlite_digest_data as digest_rows
 from storage.schedules import (
+    ChartWeek,
     DigestData,
     DigestRun,
     KeptStreak,
@@ -79,6 +80,23 @@ class SQLiteDigests(Lookups):
     async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
         async with self._transaction(write=True) as db:
             return await run_job(db, lambda conn: digest_rows.keep_streak_bases(conn, kept))
+
+    async def keep_chart_weeks(
+        self,
+        guild_id: int,
+        zone: str,
+        weeks: Sequence[ChartWeek],
+        *,
+        versions: Mapping[int, int],
+        since: datetime,
+    ) -> int:
+        async with self._transaction(write=True) as db:
+            return await run_job(
+                db,
+                lambda conn: digest_rows.keep_chart_weeks(
+                    conn, guild_id, zone, weeks, versions, since
+                ),
+            )
 
     async def claim_digest(
         self,

@@ -82,8 +82,9 @@ def member_data(conn: sqlite3.Connection, user_id: int) -> MemberData:
 
 
 def forget_guild(conn: sqlite3.Connection, guild_id: int) -> None:
-    """A server removed NetGain: drop its settings and its unfinished digest claims. Members'
-    readings stay theirs, and who logged there is kept, so a server that invites NetGain back
-    finds its members as they were."""
+    """A server removed NetGain: drop its settings, its unfinished digest claims and its kept
+    chart weeks. Members' readings stay theirs, and who logged there is kept, so a server that
+    invites NetGain back finds its members as they were."""
     conn.execute("DELETE FROM guild_settings WHERE guild_id = ?", (guild_id,))
     conn.execute("DELETE FROM digest_runs WHERE guild_id = ? AND state = 'claimed'", (guild_id,))
+    conn.execute("DELETE FROM chart_weeks WHERE guild_id = ?", (guild_id,))

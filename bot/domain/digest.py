@@ -117,26 +117,29 @@ class Narrowed:
     week's own figures reach back to (`build_report`)."""
 
     # The follower counts the community chart needs, one per member and platform, from the
-    # chart's first week on (and those at the last instant before it).
+    # first of the chart's weeks not in `weeks` on (and those at the last instant before).
     traces: Sequence[Trace]
     # Streak bases kept for members (each reaching the week, and needing no reading older
     # than the traces hold), counted on top of the instants the traces hold.
     bases: Mapping[int, StreakBase]
     # What each member's streak is counted from (POSIX seconds), beside their base if any.
     instants: Mapping[int, Sequence[float]]
+    # The chart's weeks worked out before from every reading, and kept.
+    weeks: Sequence[CommunityWeek] = ()
 
     @staticmethod
     def of(
         traces: Sequence[Trace],
         bases: Mapping[int, StreakBase],
         taken: Mapping[int, Sequence[float]],
+        weeks: Sequence[CommunityWeek] = (),
     ) -> Narrowed:
         """`taken`: when each reading of the members without a base was taken."""
         instants: dict[int, list[float]] = {user_id: [] for user_id in bases}
         for trace in traces:
             if trace.user_id in instants:
                 instants[trace.user_id].extend(trace.at)
-        return Narrowed(traces, bases, {**taken, **instants})
+        return Narrowed(traces, bases, {**taken, **instants}, weeks)
 
 
 # Platforms in their order, as a tuple: iterating the enum itself is slow, and a digest does
@@ -348,6 +351,7 @@ def build_report(
             else (trace for trace in narrowed.traces if trace.user_id in seen),
             week,
             timezone,
+            kept=() if narrowed is None else narrowed.weeks,
         ),
         lapsed_recently=lapsed_recently,
     )

@@ -77,7 +77,7 @@ class WeekGrid:
     marks: tuple[int, ...]
     # The weeks whose Monday is not exactly [start, Tuesday): a DST change near either
     # midnight can repeat a local hour there.
-    irregular: tuple[int, ...]
+    irregular: frozenset[int]
 
     @property
     def weeks(self) -> int:
@@ -101,7 +101,7 @@ def week_grid(tz: ZoneInfo, last_monday: date, weeks: int) -> WeekGrid:
         if not _offset(start - _NEAR, tz) == _offset(start, tz) == _offset(tuesday + _NEAR, tz):
             irregular.append(week)
     marks.append(_midnight(last_monday + ONE_WEEK, tz))
-    return WeekGrid(first, tuple(marks), tuple(irregular))
+    return WeekGrid(first, tuple(marks), frozenset(irregular))
 
 
 def _midnight(day: date, tz: ZoneInfo) -> int:

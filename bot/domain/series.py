@@ -87,28 +87,38 @@ class Trace:
 
 
 def community_weeks(
-    traces: Iterable[Trace], last_week: date, tz: ZoneInfo, weeks: int = COMMUNITY_WEEKS
+    traces: Iterable[Trace],
+    last_week: date,
+    tz: ZoneInfo,
+    weeks: int = COMMUNITY_WEEKS,
+    kept: Iterable[CommunityWeek] = (),
 ) -> list[CommunityWeek]:
     """The server's last `weeks` local weeks up to `last_week` (a Monday), oldest first: how
     many members logged in each, and the total of every member's latest follower count on each
     platform as of the week's end (a week nobody logged in has no total: a gap). `traces`: one
-    per member and platform."""
+    per member and platform.
+
+    `kept`: weeks worked out before from every reading, taken as they are; the traces then
+    need to reach back only to the weeks not kept (their readings from the first of those on,
+    and those at the last instant before it)."""
+    known = {week.monday: week for week in kept}
     mondays = [last_week - ONE_WEEK * back for back in range(weeks - 1, -1, -1)]
+    counted = [monday for monday in mondays if monday not in known]
     # Whole seconds, as the traces' instants are (a local midnight is a whole second).
     bounds = [
         (int(start.timestamp()), int(end.timestamp()))
-        for start, end in (week_bounds(monday, tz) for monday in mondays)
+        for start, end in (week_bounds(monday, tz) for monday in counted)
     ]
-    logged: list[set[int]] = [set() for _ in mondays]
-    totals = [0] * len(mondays)
-    for trace in traces:
-        for index, (start, end) in enumerate(bounds):
-            high = bisect_left(trace.at, end)
-            if high:
-                totals[index] += trace.followers[high - 1]
-                if trace.at[high - 1] >= start:
-                    logged[index].add(trace.user_id)
-    return [
-        CommunityWeek(monday, len(who), total if who else None)
-        for monday, who, total in zip(mondays, logged, totals, strict=True)
-    ]
+    logged: list[set[int]] = [set() for _ in counted]
+    totals = [0] * len(counted)
+    if counted:
+        for trace in traces:
+            for index, (start, end) in enumerate(bounds):
+                high = bisect_left(trace.at, end)
+                if high:
+                    totals[index] += trace.followers[high - 1]
+                    if trace.at[high - 1] >= start:
+                        logged[index].add(trace.user_id)
+    for monday, who, total in zip(counted, logged, totals, strict=True):
+        known[monday] = CommunityWeek(monday, len(who), total if who else None)
+    return [known[monday] for monday in mondays]

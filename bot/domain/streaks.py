@@ -114,7 +114,9 @@ def streak_base(
 
 def _recent(grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], base: StreakBase) -> _Counted:
     """The readings `base` does not sum up, per week."""
-    since = base.needs_from(tz).timestamp()
+    week = _index(grid, base.horizon - ONE_WEEK)
+    # `base.needs_from`, from the grid when it holds that week (it nearly always does).
+    since = grid.start(week) if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
     return _Counted(grid, tz, (at for at in seconds if at >= since))
 
 
@@ -156,18 +158,19 @@ class _Counted:
         # answer as `week_of`, without a zone conversion for each reading): `WeekGrid.marks`.
         self.places = places = _tally(map(partial(bisect_right, grid.marks), taken))
         places.pop(2 * grid.weeks + 1, None)
+        # The grid's weeks with a reading (-1: older than the grid).
+        weeks = {(place - 1) >> 1 for place in places}
         # Where a DST change can repeat an hour near midnight, the Monday is counted the long
         # way, as it is for readings older than the grid.
         self.mondays: dict[int, int] = {}
-        for week in grid.irregular:
-            if places.get(2 * week + 1) or places.get(2 * week + 2):
-                monday = grid.first + ONE_WEEK * week
-                start, end = grid.start(week), grid.start(week + 1)
-                self.mondays[week] = sum(
-                    1
-                    for at in taken
-                    if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
-                )
+        for week in grid.irregular.intersection(weeks):
+            monday = grid.first + ONE_WEEK * week
+            start, end = grid.start(week), grid.start(week + 1)
+            self.mondays[week] = sum(
+                1
+                for at in taken
+                if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
+            )
         self.older: dict[int, int] = {}
         if places.pop(0, None):
             for at in taken:
@@ -178,12 +181,13 @@ class _Counted:
                     self.older[week] = self.older.get(week, 0) + 1
                     if local_day(moment, tz) == monday:
                         self.mondays[week] = self.mondays.get(week, 0) + 1
+        weeks.discard(-1)
         # The first week with a reading (`grid.weeks`: none).
         if self.older:
             self.oldest = min(self.older)
         else:
-            self.oldest = (min(places) - 1) // 2 if places else grid.weeks
-        self.logged = {(place - 1) >> 1 for place in places}.union(self.older)
+            self.oldest = min(weeks) if weeks else grid.weeks
+        self.logged = weeks.union(self.older)
 
     def held(self, week: int) -> int:
         if week < 0:

@@ -23,7 +23,7 @@ from bot.domain.schedule import GuildSettings
 from bot.domain.series import COMMUNITY_WEEKS
 from bot.domain.streaks import StreakBase, streak_base
 from storage.ports_scheduled import DigestsPort
-from storage.schedules import DigestData, KeptStreak
+from storage.schedules import ChartWeek, DigestData, KeptStreak
 
 log = logging.getLogger(__name__)
 
@@ -45,47 +45,96 @@ async def build_digest(
     data = await digests.digest_data(
         settings.guild_id, tz, start - HISTORY, until, full_since=start, chart_since=chart_start
     )
+    traced = data.traces_since or start
     last = weeks_of(end - timedelta(seconds=1))
     bases: dict[int, StreakBase] = {}
+    # Where the bases used need their readings from: the streaks need the traces from the
+    # earliest on. Members mostly share a zone and a horizon: each is worked out once.
+    needs: dict[tuple[ZoneInfo, date], datetime] = {}
     for member in data.members:
         stored = data.streaks.get(member.user_id)
         base = None if stored is None else stored.base
-        if (
-            base is not None
-            and base.reaches(last(member.timezone))
-            and base.needs_from(member.timezone) > chart_start
-        ):
-            bases[member.user_id] = base
+        if base is not None and base.reaches(last(member.timezone)):
+            key = (member.timezone, base.horizon)
+            if key not in needs:
+                needs[key] = base.needs_from(member.timezone)
+            if needs[key] >= traced:
+                bases[member.user_id] = base
     cold = [member.user_id for member in data.members if member.user_id not in bases]
     taken = await digests.streak_instants(cold, until) if cold else {}
-    narrowed = Narrowed.of(data.traces or [], bases, taken)
+    kept = [one.week for one in data.chart]
+    narrowed = Narrowed.of(data.traces or [], bases, taken, kept)
     report = build_report(
         data.members, data.readings, week, start, end, tz, data.posts, data.goals, narrowed
     )
-    await _keep_bases(digests, data, narrowed, last)
+    moved = await _keep_bases(digests, data, narrowed, last)
+    # The weeks the chart worked out are kept when bases are written anyway, or when the
+    # chart alone made the traces reach back further than the streaks needed: either way
+    # the next digests read fewer readings.
+    needed = min((need for need in needs.values() if need >= traced), default=start)
+    if moved or traced < needed:
+        await _keep_chart(digests, settings, data, report, until)
     return report
 
 
 async def _keep_bases(
     digests: DigestsPort, data: DigestData, narrowed: Narrowed, last: Callable[[ZoneInfo], date]
-) -> None:
+) -> bool:
     """Keep a base at this week for each member who had none that reached it, and move on
-    those that lag. Only a shortcut for the next digest: a failure is logged, never raised."""
+    those that lag; whether any was to keep. Only a shortcut for the next digest: a failure
+    is logged, never raised."""
     kept: list[KeptStreak] = []
     for member in data.members:
         stored = data.streaks.get(member.user_id)
         if stored is None:
             continue
-        horizon = last(member.timezone)
+        tz = member.timezone
+        horizon = last(tz)
         old = narrowed.bases.get(member.user_id)
         if old is not None and horizon - old.horizon < MOVE_BASE_AFTER:
             continue
-        new = streak_base(narrowed.instants.get(member.user_id, ()), member.timezone, horizon, old)
-        settled_before = week_bounds(horizon, member.timezone)[0]
-        kept.append(KeptStreak(member.user_id, stored.zone, new, settled_before, stored.version))
+        new = streak_base(narrowed.instants.get(member.user_id, ()), tz, horizon, old)
+        settled_before = week_bounds(horizon, tz)[0]
+        kept.append(
+            KeptStreak(
+                member.user_id, stored.zone, new, settled_before, stored.version, new.needs_from(tz)
+            )
+        )
     if not kept:
-        return
+        return False
     try:
         await digests.keep_streak_bases(kept)
     except Exception:
         log.exception("Keeping %d streak bases failed; the next digest counts again", len(kept))
+    return True
+
+
+async def _keep_chart(
+    digests: DigestsPort,
+    settings: GuildSettings,
+    data: DigestData,
+    report: DigestReport,
+    until: datetime,
+) -> None:
+    """Keep the chart's weeks this digest worked out and that had ended by `until`. Only a
+    shortcut for the next digest: a failure is logged, never raised."""
+    tz = settings.timezone
+    known = {one.week.monday for one in data.chart}
+    weeks = [
+        ChartWeek(week, *bounds)
+        for week in report.weeks
+        if week.monday not in known and (bounds := week_bounds(week.monday, tz))[1] <= until
+    ]
+    if not weeks:
+        return
+    versions = {user_id: stored.version for user_id, stored in data.streaks.items()}
+    try:
+        await digests.keep_chart_weeks(
+            settings.guild_id,
+            tz.key,
+            weeks,
+            versions=versions,
+            since=week_bounds(report.weeks[0].monday, tz)[0],
+        )
+    except Exception:
+        log.exception("Keeping the chart's weeks of server %d failed", settings.guild_id)

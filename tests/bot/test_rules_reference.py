@@ -9,6 +9,7 @@ clocks skip or repeat midnight), backfills in any order, and gaps of weeks.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -29,6 +30,7 @@ from bot.domain.rules import (
     week_of,
     week_to_date,
 )
+from bot.domain.series import COMMUNITY_WEEKS, CommunityWeek, Trace, community_weeks
 from bot.domain.streaks import streak_base
 from bot.domain.summaries import glance
 
@@ -119,6 +121,25 @@ def ref_streak(readings: list[Reading], tz: ZoneInfo, this_week: date) -> int:
             else:
                 return count
         current -= timedelta(days=7)
+
+
+def ref_community_weeks(
+    readings: list[Reading], last_week: date, tz: ZoneInfo, weeks: int
+) -> list[tuple[date, int, int | None]]:
+    """(Monday, members who logged that week, everyone's latest follower count on each
+    platform by the week's end, or None when nobody logged) for the last `weeks` weeks."""
+    found = []
+    for back in range(weeks - 1, -1, -1):
+        monday = last_week - timedelta(weeks=back)
+        logged = {r.user_id for r in readings if ref_week(r.taken_at, tz) == monday}
+        total = 0
+        for key in {(r.user_id, r.platform) for r in readings}:
+            mine = [r for r in readings if (r.user_id, r.platform) == key]
+            until = [r for r in mine if ref_week(r.taken_at, tz) <= monday]
+            if until:
+                total += ref_latest(until).followers
+        found.append((monday, len(logged), total if logged else None))
+    return found
 
 
 def as_tuple(found: Change | Missing) -> tuple[int, int, bool] | Missing:
@@ -217,6 +238,52 @@ def test_a_kept_streak_base_gives_the_same_streak(
     for later in (horizon + timedelta(weeks=1), horizon + timedelta(weeks=3), this_week):
         if later >= horizon:
             assert streak_base(recent, zone, later, base) == streak_base(seconds, zone, later)
+
+
+@given(
+    st.lists(histories(), min_size=1, max_size=4),
+    st.sampled_from(ZONES),
+    st.integers(0, 51),
+    st.integers(0, COMMUNITY_WEEKS),
+)
+def test_the_community_chart_matches_the_reference(
+    members_history: Sequence[History], server_zone: str, week_index: int, kept_count: int
+) -> None:
+    """Each of the chart's weeks, from every reading; and the same from the weeks kept before
+    with only the readings from the first week not kept on (and those at the last instant
+    before it), as a digest reads them."""
+    server = ZoneInfo(server_zone)
+    last_week = date(2025, 12, 29) + timedelta(weeks=week_index)
+    readings = [
+        dataclasses.replace(r, user_id=user_id, id=user_id * 100 + r.id)
+        for user_id, history in enumerate(members_history, start=1)
+        for r in history.readings
+    ]
+    expected = ref_community_weeks(readings, last_week, server, COMMUNITY_WEEKS)
+
+    def traces(since: datetime | None) -> list[Trace]:
+        found = []
+        for key in sorted({(r.user_id, r.platform) for r in readings}):
+            mine = sorted(
+                (r for r in readings if (r.user_id, r.platform) == key),
+                key=lambda r: (r.taken_at, r.id),
+            )
+            if since is not None:
+                before = [r.taken_at for r in mine if r.taken_at < since]
+                mine = [r for r in mine if r.taken_at >= (max(before) if before else since)]
+            if mine:
+                found.append(Trace.of(mine))
+        return found
+
+    def plain(weeks: list[CommunityWeek]) -> list[tuple[date, int, int | None]]:
+        return [(week.monday, week.logged, week.followers) for week in weeks]
+
+    whole = community_weeks(traces(None), last_week, server)
+    assert plain(whole) == expected
+    kept = whole[:kept_count]
+    first_not_kept = last_week - timedelta(weeks=COMMUNITY_WEEKS - 1 - kept_count)
+    since = ref_monday_midnight(first_not_kept, server).astimezone(UTC)
+    assert plain(community_weeks(traces(since), last_week, server, kept=kept)) == expected
 
 
 @given(histories())

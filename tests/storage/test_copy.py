@@ -19,6 +19,7 @@ from storage.copy import TABLES, TargetNotEmpty, copy_database
 from storage.postgres import PostgresStorage
 from storage.schedules import RunState
 from storage.sqlite import SQLiteStorage
+from tests.support.db import count
 from tests.support.postgres import POSTGRES_URL, postgres_schema
 from tests.support.process import netgain
 
@@ -97,8 +98,17 @@ async def test_a_target_with_data_is_refused_unless_forced(
     await tracking.log_reading(
         target, ReadingDraft(999, GUILD, None, 5, 5), now=NOW, confirmed=True
     )
+    # What the target's digests kept of its own data (another server's chart, say) goes too.
+    await target._write(
+        lambda conn: conn.execute(
+            "INSERT INTO chart_weeks (guild_id, zone, monday, starts_at, ends_at, logged)"
+            " VALUES (4242, 'UTC', '2026-11-02', 0, 1, 1)"
+        ),
+        None,
+    )
     counted = await copy_database(source, target, force=True)
     assert all(c.matches for c in counted)  # replaced: the extra reading is gone
+    assert await count(target, "chart_weeks") == 0
 
 
 async def test_a_copy_stopped_half_way_leaves_nothing_and_runs_again(

@@ -1,7 +1,8 @@
 """A digest from readings narrowed to what its figures need (whole readings for the week,
-follower counts for the chart's weeks, instants for the streak) says exactly what it says from
-a year of whole readings: random histories on several platforms, with gaps, backfills, two
-readings at one instant and goals reached long ago, on both backends."""
+follower counts for the chart's weeks not kept, instants for the streak) says exactly what it
+says from a year of whole readings: random histories on several platforms, with gaps,
+backfills, corrections, members joining and leaving, two readings at one instant and goals
+reached long ago, on both backends."""
 
 from __future__ import annotations
 
@@ -17,9 +18,10 @@ from bot.domain.rules import week_bounds
 from bot.domain.schedule import GuildSettings
 from bot.usecases import tracking
 from bot.usecases.digest import build_digest
+from storage.ports import ReadingChanges
 from storage.schedules import MemberSettings
 from storage.sqlite import SQLiteStorage
-from tests.support.db import count
+from tests.support.db import count, rows
 
 GUILD = 9001
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)  # a Monday: the digest of the week before
@@ -97,6 +99,7 @@ async def test_narrowed_digest_data_gives_the_same_digest(
     # removed, must drop what they summed up.
     tz = ZoneInfo("Europe/Berlin")
     last = (NOW - timedelta(days=7)).date()
+    chart_kept = 0
     for back in (9, 8, 7, 3, 2, 1, 0):
         week = last - timedelta(weeks=back)
         start, end = week_bounds(week, tz)
@@ -105,6 +108,7 @@ async def test_narrowed_digest_data_gives_the_same_digest(
         full_report = build_report(whole.members, whole.readings, *args, whole.posts, whole.goals)
         narrow_report = await build_digest(storage, GuildSettings(GUILD, timezone=tz), week, NOW)
         assert summary(narrow_report) == summary(full_report), f"the week of {week}"
+        chart_kept += await count(storage, "chart_weeks")
         if rng.random() < 0.4:
             user = rng.randrange(1, 9)
             at = NOW - timedelta(weeks=rng.randrange(3, 40), hours=rng.randrange(0, 160))
@@ -117,7 +121,24 @@ async def test_narrowed_digest_data_gives_the_same_digest(
                 ),
                 None,
             )
+        if rng.random() < 0.3:  # a count corrected, long ago
+            [(oldest, owner)] = await rows(
+                storage, "SELECT id, user_id FROM readings ORDER BY taken_at, id LIMIT 1"
+            )
+            changes = ReadingChanges(followers=rng.randrange(100, 5_000))
+            await storage.correct_reading(owner, oldest, changes)
+        if rng.random() < 0.3:  # someone with a history elsewhere joins, or a member leaves
+            newcomer = rng.randrange(20, 30)
+            for weeks_back in (30, 6, 2):
+                at = NOW - timedelta(weeks=weeks_back)
+                draft = ReadingDraft(newcomer, GUILD + 1, None, rng.randrange(100, 900), 5)
+                await tracking.log_reading(storage, draft, now=at, confirmed=True)
+            draft = ReadingDraft(newcomer, GUILD, None, rng.randrange(100, 900), 5)
+            await tracking.log_reading(storage, draft, now=NOW, confirmed=True)
+        elif rng.random() < 0.2:
+            await storage.forget(rng.randrange(1, 9), GUILD)
     assert await count(storage, "streak_bases")  # kept, and used
+    assert chart_kept  # kept, and used by the digests after
 
 
 async def test_what_the_week_reaches_back_to_comes_along(storage: SQLiteStorage) -> None:

@@ -69,6 +69,10 @@ SEEDS: dict[int, list[str]] = {
     9: ["UPDATE members SET hidden = 1 WHERE user_id = 7"],
     10: ["INSERT INTO interactions_seen (id, seen_at) VALUES (4242, 1795000400)"],
     11: ["INSERT INTO leases (name, owner, lease_until) VALUES ('command-sync', 'a', 0)"],
+    12: [
+        "INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run)"
+        " VALUES (7, 'Europe/Berlin', '2026-11-16', 1795215600, 3)"
+    ],
 }
 
 
@@ -137,6 +141,11 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
     pairs = "SELECT DISTINCT user_id, platform FROM readings ORDER BY 1, 2"
     assert query(db_path, platforms) == query(db_path, pairs)
     assert len(query(db_path, platforms)) == (2 if version >= 7 else 1 if version >= 1 else 0)
+    if version >= 12:
+        # A base kept before it said where its readings start reads from a day earlier than
+        # any zone's week before its horizon can start.
+        bases = query(db_path, "SELECT horizon, run, needs_from FROM streak_bases")
+        assert bases == [("2026-11-16", 3, 1795215600 - 8 * 86400)]
 
 
 async def reopened_settings(db_path: Path):  # type: ignore[no-untyped-def]

@@ -5,6 +5,7 @@ never replaces a newer one. On both backends (the triggers are per dialect)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -87,12 +88,14 @@ async def test_a_base_counted_from_readings_that_changed_since_is_not_kept(stora
     await log(storage, THIS_WEEK)
     data = await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)
     stored = data.streaks[ALEX]
-    base = KeptStreak(ALEX, stored.zone, StreakBase(THIS_WEEK, 1), tuesday(THIS_WEEK), 0)
+    base = KeptStreak(
+        ALEX, stored.zone, StreakBase(THIS_WEEK, 1), tuesday(THIS_WEEK), 0, tuesday(THIS_WEEK)
+    )
     await log(storage, THIS_WEEK + timedelta(weeks=2))  # after the horizon, yet a change
     assert await storage.keep_streak_bases([base]) == 0
     assert await count(storage, "streak_bases") == 0
     fresh = (await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)).streaks
-    current = KeptStreak(ALEX, stored.zone, base.base, base.settled_before, fresh[ALEX].version)
+    current = dataclasses.replace(base, version=fresh[ALEX].version)
     assert await storage.keep_streak_bases([current]) == 1
 
 
@@ -102,7 +105,9 @@ async def test_an_older_base_never_replaces_a_newer_one(storage: Any) -> None:
 
     def kept(monday: date, run: int) -> KeptStreak:
         start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
-        return KeptStreak(ALEX, "UTC", StreakBase(monday, run), start, version)
+        return KeptStreak(
+            ALEX, "UTC", StreakBase(monday, run), start, version, start - timedelta(weeks=1)
+        )
 
     assert await storage.keep_streak_bases([kept(THIS_WEEK, 3)]) == 1
     assert await storage.keep_streak_bases([kept(THIS_WEEK - timedelta(weeks=1), 2)]) == 0
