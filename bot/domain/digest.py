@@ -147,9 +147,15 @@ class Narrowed:
 _PLATFORMS = tuple(Platform)
 
 
-def _largest_drop(readings: Sequence[Reading], start: datetime, end: datetime) -> Drop | None:
-    found = drops([readings], start, end)
-    return min(found, key=lambda drop: drop.change) if found else None
+def _largest_drops(found: Iterable[Drop]) -> dict[tuple[int, Platform], Drop]:
+    """Each member's largest drop on each platform (the earliest of equal ones), from drops
+    in time order."""
+    largest: dict[tuple[int, Platform], Drop] = {}
+    for drop in found:
+        key = (drop.after.user_id, drop.after.platform)
+        if key not in largest or drop.change < largest[key].change:
+            largest[key] = drop
+    return largest
 
 
 def member_week(
@@ -161,16 +167,17 @@ def member_week(
     posts: Sequence[Post] | None = None,
     goal: Goal | None = None,
     purged: frozenset[int] = frozenset(),
+    drop: Drop | None = None,
 ) -> MemberWeek | None:
     """One member's week [start, end) on one platform (`readings` oldest first); None if they
     logged nothing in it. `posts`: their posts on that platform before `end`, oldest first,
-    or None when they never logged a post anywhere; `goal`: theirs on that platform."""
+    or None when they never logged a post anywhere; `goal`: theirs on that platform; `drop`:
+    their largest drop in the week (`_largest_drops`)."""
     inside = [r for r in readings if start <= r.taken_at < end]
     if not inside:
         return None
     latest = inside[-1]
     reached = None if goal is None else first_reached(goal, readings)
-    drop = _largest_drop(readings, start, end)
     return MemberWeek(
         member=member,
         platform=latest.platform,
@@ -231,7 +238,10 @@ def build_report(
             posts_by_key[(post.user_id, post.platform)].append(post)
             posters.add(post.user_id)
     goal_of = {(goal.user_id, goal.platform): goal for goal in goals}
-    purges = likely_purges(list(by_key.values()), start, end)
+    groups = list(by_key.values())
+    week_drops = drops(groups, start, end)
+    largest = _largest_drops(week_drops)
+    purges = likely_purges(groups, start, end, week_drops)
     purged = frozenset(reading for purge in purges for reading in purge.readings)
     # A purge's week neither counts toward nor breaks the streaks of those it hit.
     excused: dict[int, set[datetime]] = defaultdict(set)
@@ -275,6 +285,7 @@ def build_report(
                     posts_by_key.get((user_id, platform), []) if posted else None,
                     goal_of.get((user_id, platform)),
                     purged,
+                    largest.get((user_id, platform)),
                 )
             )
             is not None

@@ -91,15 +91,19 @@ def _any_inside(mine: Sequence[Reading], start: datetime, end: datetime) -> bool
 
 
 def likely_purges(
-    groups: Sequence[Sequence[Reading]], start: datetime, end: datetime
+    groups: Sequence[Sequence[Reading]],
+    start: datetime,
+    end: datetime,
+    found_drops: Sequence[Drop] | None = None,
 ) -> list[Purge]:
     """The likely purges of a server's week [start, end), from its members' readings, one
     list per member and platform in time order (`by_member_platform`), each with the reading
-    before `start`. Windows of 48 hours that overlap become one purge."""
+    before `start`. Windows of 48 hours that overlap become one purge. `found_drops`: what
+    `drops` gives for the same groups and week, when it is known already."""
     logged = len({mine[0].user_id for mine in groups if _any_inside(mine, start, end)})
     needed = max(PURGE_MEMBERS, PURGE_SHARE * logged)
     by_platform: dict[Platform, list[Drop]] = defaultdict(list)
-    for drop in drops(groups, start, end):
+    for drop in drops(groups, start, end) if found_drops is None else found_drops:
         by_platform[drop.after.platform].append(drop)
     purges = []
     for platform, found in by_platform.items():

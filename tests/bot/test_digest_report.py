@@ -87,6 +87,28 @@ def test_report_sorts_by_growth_percent_and_sums_the_community() -> None:
     assert not report.empty
 
 
+def test_each_row_shows_its_largest_drop_and_the_earliest_of_equal_ones() -> None:
+    readings = [
+        reading(1, START - days(1), 10_000),
+        reading(1, START + days(1), 9_000),  # -1,000
+        reading(1, START + days(2), 9_500),
+        reading(1, START + days(3), 7_000),  # -2,500: the largest
+        reading(1, START + days(1), 5_000, platform=Platform.INSTAGRAM),
+        reading(1, START + days(2), 4_000, platform=Platform.INSTAGRAM),  # -1,000
+        reading(1, START + days(3), 5_000, platform=Platform.INSTAGRAM),
+        reading(1, START + days(4), 4_000, platform=Platform.INSTAGRAM),  # -1,000, later
+        reading(2, START - days(3), 3_000),
+        reading(2, START + days(1), 3_100),  # no drop
+    ]
+    stored = sorted(readings, key=lambda r: (r.user_id, r.platform.value, r.taken_at, r.id))
+    report = build_report([member(1, "a"), member(2, "b")], stored, WEEK, START, END, UTC_ZONE)
+    drops = {(row.member.user_id, row.platform): row.drop for row in report.rows}
+    tiktok, instagram = drops[(1, Platform.TIKTOK)], drops[(1, Platform.INSTAGRAM)]
+    assert tiktok is not None and tiktok.change == -2_500
+    assert instagram is not None and instagram.at == START + days(2)
+    assert drops[(2, Platform.TIKTOK)] is None
+
+
 def test_drop_alert_and_posts_this_week() -> None:
     readings = [
         reading(1, START - days(1), 20_000, profile_posts=40),
