@@ -10,7 +10,7 @@ import sqlite3
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from bot.domain.digest import DigestMember
@@ -233,8 +233,27 @@ def streak_instants(
     }
 
 
+def _hold(conn: sqlite3.Connection, user_ids: Iterable[int], *, roster: bool = False) -> None:
+    """Wait for the writes in flight to these members' readings, and hold off new ones until
+    this transaction ends (with `roster`, members joining or leaving a server too): what is
+    kept is then checked against readings no write is changing, and a later write's triggers
+    see it. Only PostgreSQL runs writes side by side, each holding its member's lock
+    (`PostgresStorage._job`); SQLite's one writer runs this transaction alone."""
+    if isinstance(cast(object, conn), sqlite3.Connection):  # else PostgreSQL's PgConnection
+        return
+    ids = ", ".join(str(int(user_id)) for user_id in sorted(set(user_ids)))
+    if ids:
+        conn.execute(
+            "SELECT count(pg_advisory_xact_lock_shared(u))"
+            f" FROM unnest(ARRAY[{ids}]::bigint[]) AS u"
+        )
+    if roster:
+        conn.execute("LOCK TABLE member_guilds IN SHARE MODE")
+
+
 def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> int:
     """`DigestsPort.keep_streak_bases`."""
+    _hold(conn, (one.user_id for one in kept))
     stored = 0
     for one in kept:
         row = {
@@ -259,6 +278,7 @@ def keep_chart_weeks(
     since: datetime,
 ) -> int:
     """`DigestsPort.keep_chart_weeks`."""
+    _hold(conn, versions, roster=True)
     if dict(conn.execute(_ROSTER, (guild_id,)).fetchall()) != versions:
         return 0  # a member's readings, or who is in the server, changed since
     conn.execute(

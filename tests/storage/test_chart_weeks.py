@@ -6,6 +6,7 @@ On both backends (the triggers are per dialect)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from bot.usecases import tracking
 from bot.usecases.digest import build_digest
 from storage.ports import ReadingChanges
 from storage.schedules import ChartWeek
-from tests.support.db import rows
+from tests.support.db import WriteInFlight, rows
 
 GUILD, OTHER = 9001, 9002
 ALEX, SAM = 301, 302
@@ -25,6 +26,7 @@ UTC_ZONE = ZoneInfo("UTC")
 THIS_WEEK = date(2026, 11, 16)  # a Monday
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)  # the Monday after: its digest is due
 FIRST = THIS_WEEK - timedelta(weeks=COMMUNITY_WEEKS - 1)  # the chart's first week
+WEEK = timedelta(weeks=1)
 
 
 def tuesday(monday: date) -> datetime:
@@ -181,4 +183,40 @@ async def test_weeks_of_another_zone_or_before_the_chart_are_dropped_when_keepin
 async def test_a_server_that_removes_netgain_leaves_no_chart_behind(storage: Any) -> None:
     await weekly(storage)
     await storage.forget_guild(GUILD)
+    assert await kept(storage) == []
+
+
+async def test_weeks_kept_while_a_backfill_is_written_are_not_kept(storage: Any) -> None:
+    """The backfill's triggers ran before the weeks were written, so they could not drop
+    them: keeping waits for the write, then sees it and keeps nothing."""
+    await weekly(storage)
+    await log(storage, ALEX, monday_at(1), 1_111)  # the last weeks are worked out again
+    data = await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)
+    versions = {user: stored.version for user, stored in data.streaks.items()}
+    start = datetime.combine(monday_at(1), datetime.min.time(), UTC)
+    week = ChartWeek(CommunityWeek(monday_at(1), 2, 1_111 + 501), start, start + WEEK)
+    at = int(tuesday(monday_at(2)).timestamp())
+    async with WriteInFlight(storage, ALEX, GUILD, at) as backfill:
+        keeping = asyncio.ensure_future(
+            storage.keep_chart_weeks(GUILD, "UTC", [week], versions=versions, since=start)
+        )
+        await backfill.waiting(keeping)
+    assert await keeping == 0
+    assert str(monday_at(1)) not in await kept(storage)
+
+
+async def test_weeks_kept_while_a_member_joins_are_not_kept(storage: Any) -> None:
+    await weekly(storage)
+    data = await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)
+    versions = {user: stored.version for user, stored in data.streaks.items()}
+    start = datetime.combine(monday_at(1), datetime.min.time(), UTC)
+    week = ChartWeek(CommunityWeek(monday_at(1), 2, 1_010 + 501), start, start + WEEK)
+    await storage._write(lambda conn: conn.execute("DELETE FROM chart_weeks"), None)
+    at = int(tuesday(monday_at(3)).timestamp())
+    async with WriteInFlight(storage, 303, GUILD, at, joining=True) as newcomer:
+        keeping = asyncio.ensure_future(
+            storage.keep_chart_weeks(GUILD, "UTC", [week], versions=versions, since=start)
+        )
+        await newcomer.waiting(keeping)
+    assert await keeping == 0
     assert await kept(storage) == []

@@ -5,6 +5,7 @@ never replaces a newer one. On both backends (the triggers are per dialect)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -18,7 +19,7 @@ from bot.domain.streaks import StreakBase
 from bot.usecases import tracking
 from bot.usecases.digest import build_digest
 from storage.schedules import KeptStreak
-from tests.support.db import count, rows
+from tests.support.db import WriteInFlight, count, rows
 
 GUILD, ALEX = 9001, 301
 UTC_ZONE = ZoneInfo("UTC")
@@ -139,3 +140,20 @@ async def test_a_base_that_cannot_be_kept_never_stops_the_digest(
     storage.keep_streak_bases = locked
     assert await streak(storage) == 10
     assert "Keeping 1 streak bases failed" in caplog.text
+
+
+async def test_a_base_kept_while_a_backfill_is_written_is_not_kept(storage: Any) -> None:
+    """The backfill's trigger ran before the base was written, so it could not drop it:
+    keeping waits for the write, then sees it and keeps nothing."""
+    await log(storage, THIS_WEEK)
+    version = (await storage.digest_data(GUILD, UTC_ZONE, NOW, NOW)).streaks[ALEX].version
+    start = datetime(THIS_WEEK.year, THIS_WEEK.month, THIS_WEEK.day, tzinfo=UTC)
+    base = KeptStreak(
+        ALEX, "UTC", StreakBase(THIS_WEEK, 0), start, version, start - timedelta(weeks=1)
+    )
+    into_the_gap = int(tuesday(GAP).timestamp())
+    async with WriteInFlight(storage, ALEX, GUILD, into_the_gap) as backfill:
+        keeping = asyncio.ensure_future(storage.keep_streak_bases([base]))
+        await backfill.waiting(keeping)
+    assert await keeping == 0
+    assert await count(storage, "streak_bases") == 0
