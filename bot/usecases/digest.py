@@ -4,9 +4,11 @@ Posting it exactly once (the claim, the pages, the takeover) is the digest cog's
 calls this for what to post.
 
 Storage sends whole readings only for the week and what its figures reach back to, the
-chart's follower counts as traces, and each member's kept streak base. A member without a
+chart's weeks kept by earlier digests, follower counts as traces from where those end (or
+from where a streak base needs them), and each member's kept streak base. A member without a
 base that reaches the week has their readings' instants read, and a base counted from them is
-kept for the next digest; a base that lags is moved on from the instants the traces hold.
+kept for the next digest; a base that lags is moved on from the instants the traces hold, and
+the chart's new weeks are kept with it.
 """
 
 from __future__ import annotations
