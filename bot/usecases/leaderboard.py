@@ -42,8 +42,12 @@ async def leaderboard(
     tz = (await storage.guild_settings(guild_id)).timezone
     start, end = period_bounds(period, now, tz)
     until = now if end is None else min(now, end)
-    # Readings before the period give its starting point; a year of them gives the streak.
-    since = BEGINNING if start is None else min(start, now - HISTORY)
+    # Readings before the period give its starting point. The streak needs every reading, as
+    # /net counts it: a year of them would cut a longer one short.
+    if start is None or measure is Measure.CONSISTENCY:
+        since = BEGINNING
+    else:
+        since = min(start, now - HISTORY)
     data = await storage.digest_data(guild_id, tz, since, until)
     board = build_board(
         data.members,
