@@ -12,12 +12,18 @@ from storage.ports_own_data import ImportCounts
 from storage.sqlite_profile import join, profile
 from storage.sqlite_rows import ts
 
-_READING_EXISTS = (
-    "SELECT 1 FROM readings WHERE user_id = ? AND platform = ? AND taken_at = ? AND followers = ?"
+_READINGS_STORED = "SELECT platform, taken_at, followers FROM readings WHERE user_id = ?"
+_POSTS_STORED = "SELECT platform, posted_at, views FROM posts WHERE user_id = ?"
+_NEW_READINGS = (
+    "INSERT INTO readings (user_id, platform, taken_at, followers, following, source, note,"
+    " guild_id, logged_at) VALUES "
 )
-_POST_EXISTS = (
-    "SELECT 1 FROM posts WHERE user_id = ? AND platform = ? AND posted_at = ? AND views = ?"
+_NEW_POSTS = (
+    "INSERT INTO posts (user_id, platform, posted_at, views, likes, comments, shares, link,"
+    " source, guild_id, logged_at) VALUES "
 )
+# Rows a statement inserts at once: far below either database's limit on parameters.
+_BATCH = 200
 
 
 def import_history(
@@ -31,40 +37,41 @@ def import_history(
     write: bool,
 ) -> ImportCounts:
     """What `parsed` adds for the member, and with `write` (inside the writer's transaction)
-    adds it, with source `imported`."""
+    adds it, with source `imported`. What the member has stored is read once, and the new
+    rows are written a batch per statement: a few trips for a file of thousands of rows."""
     if write:
         member = profile(conn, user_id, guild_id, platform_to_show=False)
         join(conn, member, guild_id=guild_id, display_name=display_name, now=now)
-    readings = posts = 0
-    seen: set[tuple[str, int, int]] = set()
+    logged_at = ts(now)
+    stored = {tuple(row) for row in conn.execute(_READINGS_STORED, (user_id,))}
+    readings: list[tuple[object, ...]] = []
     for r in parsed.readings:
         key = (r.platform.value, ts(r.taken_at), r.followers)
-        if key in seen or conn.execute(_READING_EXISTS, (user_id, *key)).fetchone():
-            continue
-        seen.add(key)
-        readings += 1
-        if write:
-            conn.execute(
-                "INSERT INTO readings (user_id, platform, taken_at, followers, following,"
-                " source, note, guild_id, logged_at) VALUES (?, ?, ?, ?, ?, 'imported', ?, ?, ?)",
-                (user_id, *key, r.following, r.note, guild_id, ts(now)),
-            )
+        if key not in stored:
+            stored.add(key)
+            readings.append((user_id, *key, r.following, "imported", r.note, guild_id, logged_at))
+    stored = {tuple(row) for row in conn.execute(_POSTS_STORED, (user_id,))}
+    posts: list[tuple[object, ...]] = []
     for p in parsed.posts:
         key = (p.platform.value, ts(p.posted_at), p.counts.views)
-        if key in seen or conn.execute(_POST_EXISTS, (user_id, *key)).fetchone():
-            continue
-        seen.add(key)
-        posts += 1
-        if write:
+        if key not in stored:
+            stored.add(key)
             c = p.counts
-            conn.execute(
-                "INSERT INTO posts (user_id, platform, posted_at, views, likes, comments,"
-                " shares, link, source, guild_id, logged_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'imported', ?, ?)",
-                (user_id, *key, c.likes, c.comments, c.shares, p.link, guild_id, ts(now)),
-            )
+            counts = (c.likes, c.comments, c.shares)
+            posts.append((user_id, *key, *counts, p.link, "imported", guild_id, logged_at))
+    if write:
+        _insert(conn, _NEW_READINGS, readings)
+        _insert(conn, _NEW_POSTS, posts)
     return ImportCounts(
-        readings=readings,
-        posts=posts,
-        skipped=len(parsed.readings) + len(parsed.posts) - readings - posts,
+        readings=len(readings),
+        posts=len(posts),
+        skipped=len(parsed.readings) + len(parsed.posts) - len(readings) - len(posts),
     )
+
+
+def _insert(conn: sqlite3.Connection, statement: str, rows: list[tuple[object, ...]]) -> None:
+    """`rows` inserted by `statement` (up to VALUES), a batch per execution, in order."""
+    for first in range(0, len(rows), _BATCH):
+        batch = rows[first : first + _BATCH]
+        values = ", ".join(["(" + ", ".join("?" * len(batch[0])) + ")"] * len(batch))
+        conn.execute(statement + values, [value for row in batch for value in row])
