@@ -78,9 +78,8 @@ async def copy_database(
                 )
             # Copied rows are not new readings: the readings' versions and platforms come along
             # as they are, and no streak base or chart week is kept yet (the first digests
-            # count them). The
-            # readings' own triggers are off for the whole transaction: a failure puts them
-            # back with everything else.
+            # count them). The readings' own triggers are off for the whole transaction: a
+            # failure puts them back with everything else.
             await conn.execute("ALTER TABLE readings DISABLE TRIGGER USER")
             for table in (*DERIVED, *reversed(TABLES)):
                 await conn.execute(f"DELETE FROM {table}")
