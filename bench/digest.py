@@ -6,10 +6,11 @@ default: 5.2 million readings), then builds each server's digest through the pro
 the total with one plain sqlite3 aggregate query over the same rows, measured in the same run.
 The data is generated in a child process so its memory does not count.
 
-The digests are built twice. First those of two weeks before, as on the first week after an
-upgrade: no member has a streak base kept yet, nor any server its chart's weeks (printed).
-Then the covered week's, as on every week after (timed against the aggregate): streak bases
-are moved on every three weeks, so two weeks old is their usual age when a digest reads them.
+First the digests of three weeks before the covered one are built as on the first week after
+an upgrade: no member has a streak base kept yet, nor any server its chart's weeks (printed).
+Then those of the three weeks after, up to the covered week, as every week after: a streak
+base is moved on every third week, so these are the three kinds of ordinary week, the last
+one writing the bases moved on. Their mean is timed against the aggregate.
 
     .venv/bin/python bench/digest.py [--servers 1000] [--members 100] [--weeks 52] [--db PATH]
         [--backend sqlite|postgresql|both] [--postgresql URL]
@@ -39,7 +40,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.periods import week_bounds
 from bot.domain.schedule import DueDigest
-from bot.usecases.digest import HISTORY
+from bot.usecases.digest import HISTORY, MOVE_BASE_AFTER
 from cogs.digest import render
 from cogs.digest.poster import DigestPoster
 from storage.sqlite import SQLiteStorage
@@ -102,8 +103,11 @@ async def _create_schema(path: Path) -> None:
     await storage.close()
 
 
-# The week whose digests are built first, as on the first week after an upgrade.
-FIRST_WEEK = WEEK - timedelta(weeks=2)
+# The weeks a streak base is kept for before it is moved on (`MOVE_BASE_AFTER`): the weeks
+# timed are the last of these, after a first week built as right after an upgrade.
+CYCLE = MOVE_BASE_AFTER // timedelta(weeks=1)
+FIRST_WEEK = WEEK - timedelta(weeks=CYCLE)
+ORDINARY = [WEEK - timedelta(weeks=back) for back in range(CYCLE - 1, -1, -1)]
 
 
 class Clock:
@@ -208,8 +212,8 @@ async def on_postgresql(path: Path, servers: int, url: str) -> tuple[float, floa
             await conn.fetch(AGGREGATE, *window())
             floor = time.perf_counter() - started
         await build_each(target, servers, FIRST_WEEK)  # streak bases and chart weeks are kept
-        timings, _, _ = await build_each(target, servers)
-    return copied, sum(timings), floor
+        weekly = [sum((await build_each(target, servers, week))[0]) for week in ORDINARY]
+    return copied, statistics.mean(weekly), floor
 
 
 def main() -> None:
@@ -260,16 +264,27 @@ def report(path: Path, args: Any, generated: float) -> None:
     first, _, _ = asyncio.run(build_all(path, args.servers, FIRST_WEEK))
     # Every week after the first: each member's streak base, and each server's chart weeks,
     # are kept from the digests before.
-    timings, messages, rows = asyncio.run(build_all(path, args.servers))
-    total = sum(timings)
+    timings: list[float] = []
+    weekly: list[float] = []
+    for week in ORDINARY:
+        built, messages, rows = asyncio.run(build_all(path, args.servers, week))
+        timings += built
+        weekly.append(sum(built))
+    total = statistics.mean(weekly)
     after = aggregate(path)
     heap = asyncio.run(one_server_heap(path))
     ordered = sorted(timings)
     p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
     per_server = total / args.servers * 1000
     print(
-        f"digests built: {args.servers:,} in {total:.2f} s; per server {per_server:.1f} ms"
+        f"digests built: {args.servers:,} in {total:.2f} s a week; per server {per_server:.1f} ms"
         f" (median {statistics.median(ordered) * 1000:.1f}, p95 {p95 * 1000:.1f})"
+    )
+    print(
+        "  the mean of the weeks of a streak base's cycle: "
+        + ", ".join(
+            f"{week:%b %d} {spent:.2f} s" for week, spent in zip(ORDINARY, weekly, strict=True)
+        )
     )
     print(f"  {rows:,} member rows, {messages:,} messages (pages) within Discord's limits")
     print(
@@ -291,7 +306,7 @@ def report(path: Path, args: Any, generated: float) -> None:
         print(f"PostgreSQL: no server answers at {args.postgresql} ({error}); SQLite only")
         return
     print(f"PostgreSQL (same data, copied in {copied:.1f} s, not part of the comparison):")
-    print(f"  digests built: {args.servers:,} in {pg_total:.2f} s")
+    print(f"  digests built: {args.servers:,} in {pg_total:.2f} s a week (the same mean)")
     print(f"  the same aggregate on PostgreSQL: {pg_floor * 1000:.1f} ms")
     print(f"  ratio, all digests / aggregate query: {pg_total / pg_floor:.1f}×")
     print(f"  PostgreSQL / SQLite, all digests: {pg_total / total:.2f}×")
