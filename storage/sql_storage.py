@@ -52,15 +52,7 @@ Job = Callable[[sqlite3.Connection], T]
 
 
 class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
-    """Every port, over `_write`, `_read`, `_write_one` and `_transaction`."""
-
-    @abstractmethod
-    async def _write(self, job: Job[T], on_slow: OnSlow | None, *, member: int | None = None) -> T:
-        """`job` in a write transaction, committed; `on_slow` is called if it waits long.
-
-        `member`: the user whose rows the job reads and then writes; two such jobs for one
-        member never overlap (SQLite runs one write at a time anyway; PostgreSQL locks).
-        """
+    """Every port, over `_write`, `_read`, `_lookup`, `_write_one` and `_transaction`."""
 
     @abstractmethod
     async def _read(self, job: Job[T]) -> T:

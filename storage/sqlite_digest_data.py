@@ -76,18 +76,23 @@ _INSTANTS = """
 SELECT user_id, group_concat(taken_at || '') FROM readings
 WHERE user_id IN ({members}) AND taken_at <= ? GROUP BY user_id
 """
-# A base counted from the member's readings as they were at :version, unless they changed
-# since, or a later base is kept.
+# Bases (user, zone, horizon, settled before, run, needs from, version), each counted from
+# the member's readings as they were at its version: kept unless they changed since, or a
+# later base is kept. `WHERE true` tells SQLite the join's ON from the upsert's.
 _KEEP = """
 INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run, needs_from)
-SELECT :user, :zone, :horizon, :settled, :run, :needs
-WHERE (SELECT readings_version FROM members WHERE user_id = :user) = :version
+SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6
+FROM (VALUES {values}) AS v
+JOIN members m ON m.user_id = v.column1 AND m.readings_version = v.column7
+WHERE true
 ON CONFLICT (user_id, zone) DO UPDATE SET
     horizon = excluded.horizon, settled_before = excluded.settled_before, run = excluded.run,
     needs_from = excluded.needs_from
 WHERE excluded.settled_before > streak_bases.settled_before
 RETURNING 1
 """
+# Bases kept by one statement: far below either database's limit on parameters.
+_KEEP_BATCH = 200
 _ROSTER = """
 SELECT g.user_id, m.readings_version FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 WHERE g.guild_id = ?
@@ -255,17 +260,23 @@ def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> i
     """`DigestsPort.keep_streak_bases`."""
     _hold(conn, (one.user_id for one in kept))
     stored = 0
-    for one in kept:
-        row = {
-            "user": one.user_id,
-            "zone": one.zone,
-            "horizon": one.base.horizon.isoformat(),
-            "settled": ts(one.settled_before),
-            "run": one.base.run,
-            "version": one.version,
-            "needs": ts(one.needs_from),
-        }
-        stored += len(conn.execute(_KEEP, row).fetchall())
+    for first in range(0, len(kept), _KEEP_BATCH):
+        batch = kept[first : first + _KEEP_BATCH]
+        params = [
+            value
+            for one in batch
+            for value in (
+                one.user_id,
+                one.zone,
+                one.base.horizon.isoformat(),
+                ts(one.settled_before),
+                one.base.run,
+                ts(one.needs_from),
+                one.version,
+            )
+        ]
+        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(batch))
+        stored += len(conn.execute(_KEEP.format(values=values), params).fetchall())
     return stored
 
 

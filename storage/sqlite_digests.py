@@ -21,11 +21,10 @@ from storage.schedules import (
     open_claims,
 )
 from storage.sqlite_rows import (
-    Lookups,
+    Jobs,
     all_rows,
     fetch_all,
     maybe_instant,
-    run_job,
     ts,
 )
 
@@ -49,7 +48,7 @@ def _run(row: Sequence[Any]) -> DigestRun:
     )
 
 
-class SQLiteDigests(Lookups):
+class SQLiteDigests(Jobs):
     """Digest data and claims, run in `SQLiteStorage`'s transactions."""
 
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]
@@ -78,8 +77,7 @@ class SQLiteDigests(Lookups):
         return await self._lookup(lambda conn: digest_rows.streak_instants(conn, user_ids, until))
 
     async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
-        async with self._transaction(write=True) as db:
-            return await run_job(db, lambda conn: digest_rows.keep_streak_bases(conn, kept))
+        return await self._write(lambda conn: digest_rows.keep_streak_bases(conn, kept), None)
 
     async def keep_chart_weeks(
         self,
@@ -90,13 +88,10 @@ class SQLiteDigests(Lookups):
         versions: Mapping[int, int],
         since: datetime,
     ) -> int:
-        async with self._transaction(write=True) as db:
-            return await run_job(
-                db,
-                lambda conn: digest_rows.keep_chart_weeks(
-                    conn, guild_id, zone, weeks, versions, since
-                ),
-            )
+        return await self._write(
+            lambda conn: digest_rows.keep_chart_weeks(conn, guild_id, zone, weeks, versions, since),
+            None,
+        )
 
     async def claim_digest(
         self,

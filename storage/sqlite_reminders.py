@@ -13,7 +13,7 @@ from storage.schedules import OpenClaims, open_claims
 from storage.sqlite_posts import member_posts
 from storage.sqlite_rows import (
     READING_COLUMNS,
-    Lookups,
+    Jobs,
     all_rows,
     fetch_all,
     maybe_instant,
@@ -47,7 +47,7 @@ effective AS (
 """
 
 
-class SQLiteReminders(Lookups):
+class SQLiteReminders(Jobs):
     """Reminder schedules and records, run in `SQLiteStorage`'s transactions."""
 
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime, time
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -93,9 +93,23 @@ async def run_job(db: Any, job: Callable[[sqlite3.Connection], T]) -> T:
     return cast(T, await db.run_job(job))
 
 
-class Lookups(ABC):
-    """What the storage classes that `SQLStorage` is made of read the scheduled work's data
-    through; each backend provides it."""
+class Jobs(ABC):
+    """What the storage classes that `SQLStorage` is made of run whole jobs through; each
+    backend provides them."""
+
+    @abstractmethod
+    async def _write(
+        self,
+        job: Callable[[sqlite3.Connection], T],
+        on_slow: Callable[[], Awaitable[None]] | None,
+        *,
+        member: int | None = None,
+    ) -> T:
+        """`job` in a write transaction, committed; `on_slow` is called if it waits long.
+
+        `member`: the user whose rows the job reads and then writes; two such jobs for one
+        member never overlap (SQLite runs one write at a time anyway; PostgreSQL locks).
+        """
 
     @abstractmethod
     async def _lookup(self, job: Callable[[sqlite3.Connection], T]) -> T:

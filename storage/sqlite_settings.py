@@ -11,7 +11,7 @@ from bot.domain.models import Platform
 from bot.domain.schedule import DigestDetail, EmptyWeek, GuildSettings
 from storage.ports import OnSlow
 from storage.schedules import MemberSettings
-from storage.sqlite_rows import Lookups, all_rows, clock_time, maybe_instant, ts, zone
+from storage.sqlite_rows import Jobs, all_rows, clock_time, maybe_instant, ts, zone
 
 _SETTINGS = (
     "guild_id, timezone, digest_channel_id, digest_from, digest_day, digest_time, empty_week,"
@@ -57,7 +57,7 @@ def _settings(row: Sequence[Any]) -> GuildSettings:
     )
 
 
-class SQLiteSettings(Lookups):
+class SQLiteSettings(Jobs):
     """Server and member settings, run in `SQLiteStorage`'s transactions."""
 
     _transaction: Callable[..., AbstractAsyncContextManager[Any]]
