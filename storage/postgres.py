@@ -221,6 +221,6 @@ class PostgresStorage(SQLStorage):
         return await self._job(job, write=False)
 
     @asynccontextmanager
-    async def _transaction(self, *, write: bool) -> AsyncIterator[PgTransaction]:
-        async with self._pool.acquire() as conn, conn.transaction(readonly=not write):
+    async def _transaction(self) -> AsyncIterator[PgTransaction]:
+        async with self._pool.acquire() as conn, conn.transaction():
             yield PgTransaction(conn)

@@ -59,7 +59,7 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         """`job` in a read snapshot that never waits for a writer."""
 
     @abstractmethod
-    def _transaction(self, *, write: bool) -> AbstractAsyncContextManager[Any]:
+    def _transaction(self) -> AbstractAsyncContextManager[Any]:
         """A short write transaction for the scheduled work (`fetch_all(db, ...)`,
         `db.execute`)."""
 
@@ -202,7 +202,7 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         )
 
     async def take_lease(self, name: str, owner: str, *, now: datetime, until: datetime) -> bool:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             rows = await fetch_all(
                 db,
                 """
@@ -216,7 +216,7 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         return bool(rows)
 
     async def drop_lease(self, name: str, owner: str) -> None:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             await db.execute("DELETE FROM leases WHERE name = ? AND owner = ?", (name, owner))
 
     async def prune_interactions(self, before: datetime) -> int:
@@ -229,7 +229,7 @@ class SQLStorage(SQLiteSettings, SQLiteDigests, SQLiteReminders, Storage[Any]):
         return str(rows[0][0]) if rows else None
 
     async def set_state(self, key: str, value: str) -> None:
-        async with self._transaction(write=True) as tx:
+        async with self._transaction() as tx:
             await tx.execute(
                 "INSERT INTO bot_state (key, value) VALUES (?, ?)"
                 " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

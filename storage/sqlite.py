@@ -129,11 +129,11 @@ class SQLiteStorage(SQLStorage):
             await self._db.close()
 
     @asynccontextmanager
-    async def _transaction(self, *, write: bool) -> AsyncIterator[aiosqlite.Connection]:
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         async with self._lock:
             # IMMEDIATE takes the write lock up front, so a writer never fails half-way
             # on a lock upgrade while another process writes.
-            await self._db.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            await self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
             except BaseException:

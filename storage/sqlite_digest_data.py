@@ -19,7 +19,15 @@ from bot.domain.streaks import StreakBase
 from storage.schedules import ChartWeek, DigestData, KeptStreak, StoredStreak
 from storage.sqlite_goals import guild_goals
 from storage.sqlite_posts import member_posts
-from storage.sqlite_rows import READING_COLUMNS, instant, maybe_instant, readings, ts, zone
+from storage.sqlite_rows import (
+    READING_COLUMNS,
+    in_batches,
+    instant,
+    maybe_instant,
+    readings,
+    ts,
+    zone,
+)
 
 _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 
@@ -91,15 +99,13 @@ ON CONFLICT (user_id, zone) DO UPDATE SET
 WHERE excluded.settled_before > streak_bases.settled_before
 RETURNING 1
 """
-# Bases kept by one statement: far below either database's limit on parameters.
-_KEEP_BATCH = 200
 _ROSTER = """
 SELECT g.user_id, m.readings_version FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 WHERE g.guild_id = ?
 """
-_KEEP_WEEK = """
+_KEEP_WEEKS = """
 INSERT INTO chart_weeks (guild_id, zone, monday, starts_at, ends_at, logged, followers)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+VALUES {values}
 ON CONFLICT (guild_id, zone, monday) DO UPDATE SET
     starts_at = excluded.starts_at, ends_at = excluded.ends_at, logged = excluded.logged,
     followers = excluded.followers
@@ -259,25 +265,22 @@ def _hold(conn: sqlite3.Connection, user_ids: Iterable[int], *, roster: bool = F
 def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> int:
     """`DigestsPort.keep_streak_bases`."""
     _hold(conn, (one.user_id for one in kept))
-    stored = 0
-    for first in range(0, len(kept), _KEEP_BATCH):
-        batch = kept[first : first + _KEEP_BATCH]
-        params = [
-            value
-            for one in batch
-            for value in (
-                one.user_id,
-                one.zone,
-                one.base.horizon.isoformat(),
-                ts(one.settled_before),
-                one.base.run,
-                ts(one.needs_from),
-                one.version,
-            )
-        ]
-        values = ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * len(batch))
-        stored += len(conn.execute(_KEEP.format(values=values), params).fetchall())
-    return stored
+    rows = [
+        (
+            one.user_id,
+            one.zone,
+            one.base.horizon.isoformat(),
+            ts(one.settled_before),
+            one.base.run,
+            ts(one.needs_from),
+            one.version,
+        )
+        for one in kept
+    ]
+    return sum(
+        len(conn.execute(_KEEP.format(values=values), params).fetchall())
+        for values, params in in_batches(rows)
+    )
 
 
 def keep_chart_weeks(
@@ -296,18 +299,18 @@ def keep_chart_weeks(
         "DELETE FROM chart_weeks WHERE guild_id = ? AND (zone <> ? OR starts_at < ?)",
         (guild_id, zone, ts(since)),
     )
-    for one in weeks:
-        week = one.week
-        conn.execute(
-            _KEEP_WEEK,
-            (
-                guild_id,
-                zone,
-                week.monday.isoformat(),
-                ts(one.start),
-                ts(one.end),
-                week.logged,
-                week.followers,
-            ),
+    rows = [
+        (
+            guild_id,
+            zone,
+            one.week.monday.isoformat(),
+            ts(one.start),
+            ts(one.end),
+            one.week.logged,
+            one.week.followers,
         )
+        for one in weeks
+    ]
+    for values, params in in_batches(rows):
+        conn.execute(_KEEP_WEEKS.format(values=values), params)
     return len(weeks)

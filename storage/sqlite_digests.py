@@ -117,7 +117,7 @@ class SQLiteDigests(Jobs):
             if force
             else ""
         )
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             rows = await fetch_all(
                 db,
                 f"""
@@ -151,7 +151,7 @@ class SQLiteDigests(Jobs):
         lease_until: datetime,
         channel_id: int | None = None,
     ) -> bool:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             rows = await fetch_all(
                 db,
                 """
@@ -195,7 +195,7 @@ class SQLiteDigests(Jobs):
         return bool(rows[0][0])
 
     async def release_claims(self, owner: str, *, now: datetime) -> int:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             digests = await fetch_all(
                 db,
                 "UPDATE digest_runs SET lease_until = 0, updated_at = ?"
@@ -221,7 +221,7 @@ class SQLiteDigests(Jobs):
         late: bool = False,
         reason: str | None = None,
     ) -> bool:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             rows = await fetch_all(
                 db,
                 """
@@ -235,7 +235,7 @@ class SQLiteDigests(Jobs):
         return bool(rows)
 
     async def skip_digest(self, guild_id: int, week: date, *, reason: str, now: datetime) -> bool:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             rows = await fetch_all(
                 db,
                 """

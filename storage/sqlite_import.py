@@ -10,7 +10,7 @@ from datetime import datetime
 from bot.domain.imports import Parsed
 from storage.ports_own_data import ImportCounts
 from storage.sqlite_profile import join, profile
-from storage.sqlite_rows import ts
+from storage.sqlite_rows import in_batches, ts
 
 _READINGS_STORED = "SELECT platform, taken_at, followers FROM readings WHERE user_id = ?"
 _POSTS_STORED = "SELECT platform, posted_at, views FROM posts WHERE user_id = ?"
@@ -22,8 +22,6 @@ _NEW_POSTS = (
     "INSERT INTO posts (user_id, platform, posted_at, views, likes, comments, shares, link,"
     " source, guild_id, logged_at) VALUES "
 )
-# Rows a statement inserts at once: far below either database's limit on parameters.
-_BATCH = 200
 
 
 def import_history(
@@ -71,7 +69,5 @@ def import_history(
 
 def _insert(conn: sqlite3.Connection, statement: str, rows: list[tuple[object, ...]]) -> None:
     """`rows` inserted by `statement` (up to VALUES), a batch per execution, in order."""
-    for first in range(0, len(rows), _BATCH):
-        batch = rows[first : first + _BATCH]
-        values = ", ".join(["(" + ", ".join("?" * len(batch[0])) + ")"] * len(batch))
-        conn.execute(statement + values, [value for row in batch for value in row])
+    for values, params in in_batches(rows):
+        conn.execute(statement + values, params)

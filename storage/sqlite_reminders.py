@@ -167,7 +167,7 @@ class SQLiteReminders(Jobs):
         lease_until: datetime,
     ) -> bool:
         # A new claim, or one whose sender stopped before saying how it went.
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             rows = await fetch_all(
                 db,
                 """
@@ -192,7 +192,7 @@ class SQLiteReminders(Jobs):
         return bool(rows)
 
     async def set_reminder_via(self, user_id: int, kind: str, week: date, via: str) -> None:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             await db.execute(
                 "UPDATE reminders_sent SET via = ?, owner = NULL, lease_until = NULL"
                 " WHERE user_id = ? AND kind = ? AND week = ?",
@@ -212,7 +212,7 @@ class SQLiteReminders(Jobs):
         )
 
     async def set_dms_closed(self, user_id: int, closed_at: datetime | None) -> None:
-        async with self._transaction(write=True) as db:
+        async with self._transaction() as db:
             await db.execute(
                 "UPDATE members SET dms_closed_at = ? WHERE user_id = ?",
                 (ts(closed_at) if closed_at else None, user_id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, time
 from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -115,6 +115,20 @@ class Jobs(ABC):
     async def _lookup(self, job: Callable[[sqlite3.Connection], T]) -> T:
         """`job` in a read snapshot of its own, in one trip: it never waits for a writer, nor
         for the commands' reads (`SQLStorage._read`)."""
+
+
+# Rows one statement writes at once (`in_batches`): far below either database's limit on
+# parameters.
+BATCH = 200
+
+
+def in_batches(rows: Sequence[Sequence[Any]], size: int = BATCH) -> Iterator[tuple[str, list[Any]]]:
+    """Rows of equal width as (`(?, ?), (?, ?)`, their values flat), `size` rows at a time:
+    what a multi-row `VALUES` takes, on both backends."""
+    for first in range(0, len(rows), size):
+        batch = rows[first : first + size]
+        row = "(" + ", ".join("?" * len(batch[0])) + ")"
+        yield ", ".join([row] * len(batch)), [value for one in batch for value in one]
 
 
 def all_rows(sql: str, params: Any = ()) -> Callable[[sqlite3.Connection], list[Any]]:
