@@ -8,7 +8,7 @@ purges are `bot.domain.purges`'s. Weeks, growth, streaks and the nudge come from
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -30,7 +30,7 @@ from bot.domain.rules import (
     week_of,
 )
 from bot.domain.series import CommunityWeek, Trace, community_weeks
-from bot.domain.streaks import StreakBase
+from bot.domain.streaks import StreakBase, logging_streak_and_base
 from bot.domain.visibility import visible
 
 # A member who has not logged for longer than this is no longer mentioned in the digest (the
@@ -99,6 +99,9 @@ class DigestReport:
     # they may be mentioned (a member who stopped is not pinged every quiet week).
     lapsed_recently: frozenset[int] = frozenset()
     purges: list[Purge] = field(default_factory=list)  # likely platform-wide purges this week
+    # The streak bases at this week counted beside the streaks, for the members
+    # `Narrowed.move` names.
+    moved_bases: dict[int, StreakBase] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -126,6 +129,8 @@ class Narrowed:
     instants: Mapping[int, Sequence[float]]
     # The chart's weeks worked out before from every reading, and kept.
     weeks: Sequence[CommunityWeek] = ()
+    # The members whose base is moved on to this week: it is counted beside their streak.
+    move: Collection[int] = ()
 
     @staticmethod
     def of(
@@ -133,13 +138,14 @@ class Narrowed:
         bases: Mapping[int, StreakBase],
         taken: Mapping[int, Sequence[float]],
         weeks: Sequence[CommunityWeek] = (),
+        move: Collection[int] = (),
     ) -> Narrowed:
         """`taken`: when each reading of the members without a base was taken."""
         instants: dict[int, list[float]] = {user_id: [] for user_id in bases}
         for trace in traces:
             if trace.user_id in instants:
                 instants[trace.user_id].extend(trace.at)
-        return Narrowed(traces, bases, {**taken, **instants}, weeks)
+        return Narrowed(traces, bases, {**taken, **instants}, weeks, move)
 
 
 # Platforms in their order, as a tuple: iterating the enum itself is slow, and a digest does
@@ -251,7 +257,9 @@ def build_report(
     rows: list[MemberWeek] = []
     logged: list[DigestMember] = []
     present: list[DigestMember] = []
+    moved: dict[int, StreakBase] = {}
     last_week = weeks_of(end - timedelta(seconds=1))
+    move = () if narrowed is None else narrowed.move
     for member in counted:
         user_id = member.user_id
         # The platforms they have readings on, in the platforms' order.
@@ -260,7 +268,7 @@ def build_report(
             for platform in _PLATFORMS
             if (found := by_key.get((user_id, platform)))
         ]
-        streak = logging_streak_of(
+        counting = (
             (
                 (r.taken_at.timestamp() for _, found in mine for r in found)
                 if narrowed is None
@@ -271,6 +279,10 @@ def build_report(
             {week_of(at, member.timezone) for at in excused.get(user_id, ())},
             None if narrowed is None else narrowed.bases.get(user_id),
         )
+        if user_id in move:
+            streak, moved[user_id] = logging_streak_and_base(*counting)
+        else:
+            streak = logging_streak_of(*counting)
         posted = user_id in posters
         weeks = [
             row
@@ -365,4 +377,5 @@ def build_report(
             kept=() if narrowed is None else narrowed.weeks,
         ),
         lapsed_recently=lapsed_recently,
+        moved_bases=moved,
     )

@@ -79,17 +79,58 @@ def logging_streak_of(
 
     With `base` (which must reach this week: `StreakBase.reaches`), only the readings from
     `base.needs_from` on count, and the older weeks are `base`'s."""
+    counted, skipped = _count(seconds, tz, this_week, excused, base)
+    return _streak(counted, base, skipped)
+
+
+def logging_streak_and_base(
+    seconds: Iterable[float],
+    tz: ZoneInfo,
+    this_week: date,
+    excused: Collection[date] = (),
+    base: StreakBase | None = None,
+) -> tuple[int, StreakBase]:
+    """`logging_streak_of`, and the base at `this_week` (`streak_base(seconds, tz, this_week,
+    base)`), from one count of the readings: the digest moves a member's base on while it
+    counts their streak."""
+    counted, skipped = _count(seconds, tz, this_week, excused, base)
+    streak = _streak(counted, base, skipped)
+    if base is not None and base.horizon == this_week:
+        return streak, base
+    # The base sums up the weeks up to two before its horizon: the grid's third week from
+    # the end. The week before the horizon is on the grid, as its Monday decides the one before.
+    return streak, StreakBase(this_week, _run(counted, counted.grid.weeks - 3, base, set()))
+
+
+def _count(
+    seconds: Iterable[float],
+    tz: ZoneInfo,
+    this_week: date,
+    excused: Collection[date],
+    base: StreakBase | None,
+) -> tuple[_Counted, set[int]]:
+    """The readings per week of the grid up to `this_week` (those `base` does not sum up),
+    and the excused weeks' places on it."""
     grid = week_grid(tz, this_week, STREAK_CAP + 1)
-    weeks = grid.weeks  # `this_week` is the grid's last
     skipped = {_index(grid, monday) for monday in excused}
     if base is None:
-        counted = _Counted(grid, tz, seconds)
-        start = weeks - 1 if counted.held(weeks - 1) else weeks - 2
-        return counted.walk(start, counted.oldest - 1, skipped)[0]
+        return _Counted(grid, tz, seconds), skipped
     if not base.reaches(this_week, excused):
         raise ValueError(f"a streak base at {base.horizon} does not reach {this_week}")
-    counted = _recent(grid, tz, seconds, base)
-    start = weeks - 1 if counted.held(weeks - 1) else weeks - 2
+    return _recent(grid, tz, seconds, base), skipped
+
+
+def _streak(counted: _Counted, base: StreakBase | None, skipped: set[int]) -> int:
+    """Counted back from the grid's last week, or the one before while it has no reading."""
+    weeks = counted.grid.weeks
+    return _run(counted, weeks - 1 if counted.held(weeks - 1) else weeks - 2, base, skipped)
+
+
+def _run(counted: _Counted, start: int, base: StreakBase | None, skipped: set[int]) -> int:
+    """Kept weeks in a row from `start` back: through every reading, or down to `base`'s
+    horizon and then `base`'s run."""
+    if base is None:
+        return counted.walk(start, counted.oldest - 1, skipped)[0]
     return _on_top(counted, start, base, skipped)
 
 
@@ -103,13 +144,12 @@ def streak_base(
     grid = week_grid(tz, horizon - ONE_WEEK, STREAK_CAP + 1)
     start = grid.weeks - 2  # two weeks before the horizon
     if base is None:
-        counted = _Counted(grid, tz, seconds)
-        return StreakBase(horizon, counted.walk(start, counted.oldest - 1, set())[0])
+        return StreakBase(horizon, _run(_Counted(grid, tz, seconds), start, None, set()))
     if base.horizon > horizon:
         raise ValueError(f"a streak base at {base.horizon} is later than {horizon}")
     if base.horizon == horizon:
         return base
-    return StreakBase(horizon, _on_top(_recent(grid, tz, seconds, base), start, base, set()))
+    return StreakBase(horizon, _run(_recent(grid, tz, seconds, base), start, base, set()))
 
 
 def _recent(grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], base: StreakBase) -> _Counted:

@@ -14,7 +14,7 @@ the chart's new weeks are kept with it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,7 +23,7 @@ from bot.domain.periods import weeks_of
 from bot.domain.rules import week_bounds
 from bot.domain.schedule import GuildSettings
 from bot.domain.series import COMMUNITY_WEEKS
-from bot.domain.streaks import StreakBase, streak_base
+from bot.domain.streaks import StreakBase
 from storage.ports_scheduled import DigestsPort
 from storage.schedules import ChartWeek, DigestData, KeptStreak
 
@@ -65,11 +65,22 @@ async def build_digest(
     cold = [member.user_id for member in data.members if member.user_id not in bases]
     taken = await digests.streak_instants(cold, until) if cold else {}
     kept = [one.week for one in data.chart]
-    narrowed = Narrowed.of(data.traces or [], bases, taken, kept)
+    # A base is kept at this week for each member who had none that reached it, and moved
+    # on where it lags: counted beside their streak.
+    move = {
+        member.user_id
+        for member in data.members
+        if member.user_id in data.streaks
+        and (
+            (old := bases.get(member.user_id)) is None
+            or last(member.timezone) - old.horizon >= MOVE_BASE_AFTER
+        )
+    }
+    narrowed = Narrowed.of(data.traces or [], bases, taken, kept, move)
     report = build_report(
         data.members, data.readings, week, start, end, tz, data.posts, data.goals, narrowed
     )
-    moved = await _keep_bases(digests, data, narrowed, last)
+    moved = await _keep_bases(digests, data, report.moved_bases)
     # The weeks the chart worked out are kept when bases are written anyway, or when the
     # chart alone made the traces reach back further than the streaks needed: either way
     # the next digests read fewer readings.
@@ -80,30 +91,28 @@ async def build_digest(
 
 
 async def _keep_bases(
-    digests: DigestsPort, data: DigestData, narrowed: Narrowed, last: Callable[[ZoneInfo], date]
+    digests: DigestsPort, data: DigestData, moved: Mapping[int, StreakBase]
 ) -> bool:
-    """Keep a base at this week for each member who had none that reached it, and move on
-    those that lag; whether any was to keep. Only a shortcut for the next digest: a failure
-    is logged, never raised."""
+    """Keep the bases the report counted at this week; whether any was to keep. Only a
+    shortcut for the next digest: a failure is logged, never raised."""
+    if not moved:
+        return False
+    # When each base's week starts and the one before it: worked out once per zone.
+    bounds: dict[tuple[ZoneInfo, date], tuple[datetime, datetime]] = {}
     kept: list[KeptStreak] = []
     for member in data.members:
-        stored = data.streaks.get(member.user_id)
-        if stored is None:
+        new = moved.get(member.user_id)
+        if new is None:
             continue
-        tz = member.timezone
-        horizon = last(tz)
-        old = narrowed.bases.get(member.user_id)
-        if old is not None and horizon - old.horizon < MOVE_BASE_AFTER:
-            continue
-        new = streak_base(narrowed.instants.get(member.user_id, ()), tz, horizon, old)
-        settled_before = week_bounds(horizon, tz)[0]
+        key = (member.timezone, new.horizon)
+        if key not in bounds:
+            tz = member.timezone
+            bounds[key] = (week_bounds(new.horizon, tz)[0], new.needs_from(tz))
+        settled_before, needs_from = bounds[key]
+        stored = data.streaks[member.user_id]
         kept.append(
-            KeptStreak(
-                member.user_id, stored.zone, new, settled_before, stored.version, new.needs_from(tz)
-            )
+            KeptStreak(member.user_id, stored.zone, new, settled_before, stored.version, needs_from)
         )
-    if not kept:
-        return False
     try:
         await digests.keep_streak_bases(kept)
     except Exception:

@@ -31,7 +31,7 @@ from bot.domain.rules import (
     week_to_date,
 )
 from bot.domain.series import COMMUNITY_WEEKS, CommunityWeek, Trace, community_weeks
-from bot.domain.streaks import streak_base
+from bot.domain.streaks import logging_streak_and_base, streak_base
 from bot.domain.summaries import glance
 
 ZONES = [
@@ -238,6 +238,10 @@ def test_a_kept_streak_base_gives_the_same_streak(
     for later in (horizon + timedelta(weeks=1), horizon + timedelta(weeks=3), this_week):
         if later >= horizon:
             assert streak_base(recent, zone, later, base) == streak_base(seconds, zone, later)
+    # Counted with the streak, as the digest moves a base on: the same streak and base.
+    moved = streak_base(seconds, zone, this_week)
+    assert logging_streak_and_base(recent, zone, this_week, excused, base) == (expected, moved)
+    assert logging_streak_and_base(seconds, zone, this_week, excused) == (expected, moved)
 
 
 @given(
