@@ -188,33 +188,56 @@ def digest_data(
         params["chart"] = min(ts(kept[-1].end) if kept else params["chart"], reach, ts(full))
         traces, found = _narrowed(conn, params)
     members_here = "SELECT user_id FROM member_guilds WHERE guild_id = :guild"
+    people, streaks = _members(members, tz)
     return DigestData(
-        members=[
-            DigestMember(
-                user_id,
-                name,
-                zone(own_tz) if own_tz else tz,
-                bool(mentions),
-                maybe_instant(first),
-                hidden=bool(hidden),
-            )
-            for user_id, name, own_tz, mentions, first, hidden, *_ in members
-        ],
+        members=people,
         readings=readings(found),
         posts=member_posts(conn, members_here, {"guild": guild_id}, since, until),
         goals=guild_goals(conn, guild_id),
         traces=traces,
         traces_since=None if traces is None else instant(params["chart"]),
-        streaks={
-            user_id: StoredStreak(
-                streak_zone,
-                version,
-                None if horizon is None else StreakBase(date.fromisoformat(horizon), run),
-            )
-            for user_id, *_, streak_zone, version, horizon, run, _ in members
-        },
+        streaks=streaks,
         chart=kept,
     )
+
+
+def _members(
+    rows: Iterable[Sequence[Any]], tz: ZoneInfo
+) -> tuple[list[DigestMember], dict[int, StoredStreak]]:
+    """`_MEMBERS`'s rows as the digest's members and their kept streaks. Members mostly share
+    a zone and a base's horizon: each zone and base is made once."""
+    zones: dict[str | None, ZoneInfo] = {None: tz, "": tz}
+    bases: dict[tuple[str, int], StreakBase] = {}
+    people: list[DigestMember] = []
+    streaks: dict[int, StoredStreak] = {}
+    for (
+        user_id,
+        name,
+        own_tz,
+        mentions,
+        first,
+        hidden,
+        streak_zone,
+        version,
+        horizon,
+        run,
+        _,
+    ) in rows:
+        member_tz = zones.get(own_tz)
+        if member_tz is None:
+            member_tz = zones[own_tz] = zone(own_tz)
+        people.append(
+            DigestMember(
+                user_id, name, member_tz, bool(mentions), maybe_instant(first), hidden=bool(hidden)
+            )
+        )
+        base = None
+        if horizon is not None:
+            base = bases.get((horizon, run))
+            if base is None:
+                base = bases[horizon, run] = StreakBase(date.fromisoformat(horizon), run)
+        streaks[user_id] = StoredStreak(streak_zone, version, base)
+    return people, streaks
 
 
 def _kept_weeks(conn: sqlite3.Connection, params: dict[str, Any]) -> list[ChartWeek]:
