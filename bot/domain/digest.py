@@ -202,11 +202,12 @@ def _sort_key(row: MemberWeek) -> tuple[int, float, int, str]:
     change = row.change
     if change is None:
         return (1, 0.0, 0, row.member.name.lower())
-    pct = change.growth.pct
+    growth = change.growth
+    pct = growth.pct
     return (
         0,
         -(pct if pct is not None else float("-inf")),
-        -change.growth.delta,
+        -growth.delta,
         row.member.name.lower(),
     )
 
@@ -310,7 +311,10 @@ def build_report(
     rows.sort(key=_sort_key)
     changes = [row.change for row in rows if row.change is not None]  # everyone's, anonymous
     community = (
-        Growth(start=sum(c.growth.start for c in changes), end=sum(c.growth.end for c in changes))
+        Growth(
+            start=sum(c.first.followers for c in changes),
+            end=sum(c.last.followers for c in changes),
+        )
         if changes
         else None
     )

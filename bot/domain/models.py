@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import follow_ratio, net_followers
@@ -79,6 +81,10 @@ class Reading:
     @property
     def ratio(self) -> float | None:
         return follow_ratio(self.followers, self.following)
+
+
+# A reading's instant: the key lists of readings in time order are bisected by.
+taken_at_of: Callable[[Reading], datetime] = attrgetter("taken_at")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from bot.domain.models import Platform, Reading
+from bot.domain.models import Platform, Reading, taken_at_of
 from bot.domain.periods import ONE_WEEK, week_bounds, week_of
 
 DROP_RATIO = 0.05
@@ -62,8 +62,8 @@ def drops(groups: Iterable[Sequence[Reading]], start: datetime, end: datetime) -
     readings on one platform in time order (each with the reading before `start`)."""
     found = []
     for mine in groups:
-        low = bisect_left(mine, start, key=lambda r: r.taken_at)
-        high = bisect_left(mine, end, key=lambda r: r.taken_at)
+        low = bisect_left(mine, start, key=taken_at_of)
+        high = bisect_left(mine, end, key=taken_at_of)
         found += [
             Drop(before, after)
             for before, after in pairwise(mine[max(low - 1, 0) : high])
@@ -86,7 +86,7 @@ class Purge:
 
 def _any_inside(mine: Sequence[Reading], start: datetime, end: datetime) -> bool:
     """Whether a list in time order holds a reading in [start, end)."""
-    index = bisect_left(mine, start, key=lambda r: r.taken_at)
+    index = bisect_left(mine, start, key=taken_at_of)
     return index < len(mine) and mine[index].taken_at < end
 
 

@@ -31,7 +31,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import Growth
-from bot.domain.models import Reading
+from bot.domain.models import Reading, taken_at_of
 from bot.domain.periods import ONE_WEEK
 
 # The week a reading belongs to is the first of these rules; its calendar arithmetic lives
@@ -85,7 +85,7 @@ Measured = Change | Missing
 
 def _index(readings: Sequence[Reading], moment: datetime) -> int:
     """How many readings come before `moment` (`readings` in time order)."""
-    return bisect_left(readings, moment, key=lambda reading: reading.taken_at)
+    return bisect_left(readings, moment, key=taken_at_of)
 
 
 def growth_over(

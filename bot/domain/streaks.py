@@ -17,7 +17,6 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import partial
 from math import floor
 from zoneinfo import ZoneInfo
 
@@ -45,8 +44,10 @@ class StreakBase:
     def reaches(self, this_week: date, excused: Collection[date] = ()) -> bool:
         """Whether a streak counted back from `this_week` may use it: the horizon is not
         later, and no excused week falls in what it sums up."""
+        if self.horizon > this_week:
+            return False
         last = self.horizon - 2 * ONE_WEEK
-        return self.horizon <= this_week and all(week > last for week in excused)
+        return all(week > last for week in excused) if excused else True
 
     def needs_from(self, tz: ZoneInfo) -> datetime:
         """From when on the readings must be given beside it: the week before `horizon`."""
@@ -157,7 +158,7 @@ def _recent(grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], base: Streak
     week = _index(grid, base.horizon - ONE_WEEK)
     # `base.needs_from`, from the grid when it holds that week (it nearly always does).
     since = grid.start(week) if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
-    return _Counted(grid, tz, (at for at in seconds if at >= since))
+    return _Counted(grid, tz, [at for at in seconds if at >= since])
 
 
 def _on_top(counted: _Counted, start: int, base: StreakBase, skipped: set[int]) -> int:
@@ -175,14 +176,6 @@ def _day(seconds: float, tz: ZoneInfo) -> date:
     return datetime.fromtimestamp(seconds, tz).date()
 
 
-def _tally(places: Iterable[int]) -> dict[int, int]:
-    """How many times each place occurs (a `Counter`, without its cost for a handful)."""
-    counts: dict[int, int] = {}
-    for place in places:
-        counts[place] = counts.get(place, 0) + 1
-    return counts
-
-
 class _Counted:
     """Readings per week of `grid` (by index: the last is the grid's last week, and earlier
     weeks than the grid's first have negative ones); later readings are left out."""
@@ -193,10 +186,15 @@ class _Counted:
         self.grid = grid
         # Whole seconds, as the grid's marks are: the same weeks (a mark is at or before an
         # instant exactly when it is at or before its whole second), and int comparisons.
-        taken = list(map(floor, seconds))
-        # Each instant's week by bisection over the weeks' starts, all at once (the same
-        # answer as `week_of`, without a zone conversion for each reading): `WeekGrid.marks`.
-        self.places = places = _tally(map(partial(bisect_right, grid.marks), taken))
+        taken = [floor(at) for at in seconds]
+        # Each instant's week by bisection over the weeks' starts (the same answer as
+        # `week_of`, without a zone conversion for each reading): `WeekGrid.marks`.
+        marks = grid.marks
+        places: dict[int, int] = {}
+        for at in taken:
+            place = bisect_right(marks, at)
+            places[place] = places.get(place, 0) + 1
+        self.places = places
         places.pop(2 * grid.weeks + 1, None)
         # The grid's weeks with a reading (-1: older than the grid).
         weeks = {(place - 1) >> 1 for place in places}

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.goals import Goal, Progress, progress
-from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Period, Post, Reading
+from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Period, Post, Reading, taken_at_of
 from bot.domain.periods import local_midnight, period_bounds, week_bounds, week_of
 from bot.domain.rules import Measured, growth_over, logging_streak, posting_streak, posts_per_week
 
@@ -23,7 +23,7 @@ GLANCE_WEEKS = 6
 
 def reading_at(readings: Sequence[Reading], moment: datetime) -> Reading | None:
     """The last reading taken at or before `moment` (`readings` in time order)."""
-    index = bisect_right(readings, moment, key=lambda reading: reading.taken_at)
+    index = bisect_right(readings, moment, key=taken_at_of)
     return readings[index - 1] if index else None
 
 
