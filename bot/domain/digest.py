@@ -110,8 +110,14 @@ class DigestReport:
     @property
     def fastest(self) -> MemberWeek | None:
         """The row that grew fastest, when one grew at all."""
-        grown = [row for row in self.rows if row.change and row.change.growth.delta > 0]
-        return grown[0] if grown else None
+        return next(
+            (
+                row
+                for row in self.rows
+                if (c := row.change) and c.last.followers > c.first.followers
+            ),
+            None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
