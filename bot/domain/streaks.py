@@ -91,9 +91,10 @@ def logging_streak_and_base(
     excused: Collection[date] = (),
     base: StreakBase | None = None,
 ) -> tuple[int, StreakBase]:
-    """`logging_streak_of`, and the base at `this_week` (`streak_base(seconds, tz, this_week,
-    base)`), from one count of the readings: the digest moves a member's base on while it
-    counts their streak."""
+    """`logging_streak_of`, and what the readings taken before `this_week` add up to: the
+    base at `this_week`, from one count of the readings (a digest moves a member's base on
+    while it counts their streak). With `base`, only the readings from `base.needs_from` on
+    count, and the weeks before it are `base`'s."""
     counted, skipped = _count(seconds, tz, this_week, excused, base)
     streak = _streak(counted, base, skipped)
     if base is not None and base.horizon == this_week:
@@ -133,24 +134,6 @@ def _run(counted: _Counted, start: int, base: StreakBase | None, skipped: set[in
     if base is None:
         return counted.walk(start, counted.oldest - 1, skipped)[0]
     return _on_top(counted, start, base, skipped)
-
-
-def streak_base(
-    seconds: Iterable[float], tz: ZoneInfo, horizon: date, base: StreakBase | None = None
-) -> StreakBase:
-    """What the readings taken before `horizon`'s week (instants as POSIX seconds; later ones
-    are ignored) add up to, for `logging_streak_of`. With an earlier `base`, only the readings
-    from `base.needs_from` on count, and the weeks before it are `base`'s."""
-    # Up to the week before the horizon, whose Monday decides whether the one before is kept.
-    grid = week_grid(tz, horizon - ONE_WEEK, STREAK_CAP + 1)
-    start = grid.weeks - 2  # two weeks before the horizon
-    if base is None:
-        return StreakBase(horizon, _run(_Counted(grid, tz, seconds), start, None, set()))
-    if base.horizon > horizon:
-        raise ValueError(f"a streak base at {base.horizon} is later than {horizon}")
-    if base.horizon == horizon:
-        return base
-    return StreakBase(horizon, _run(_recent(grid, tz, seconds, base), start, base, set()))
 
 
 def _recent(grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], base: StreakBase) -> _Counted:

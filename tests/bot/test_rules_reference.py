@@ -31,7 +31,7 @@ from bot.domain.rules import (
     week_to_date,
 )
 from bot.domain.series import COMMUNITY_WEEKS, CommunityWeek, Trace, community_weeks
-from bot.domain.streaks import logging_streak_and_base, streak_base
+from bot.domain.streaks import StreakBase, logging_streak_and_base
 from bot.domain.summaries import glance
 
 ZONES = [
@@ -199,6 +199,13 @@ def histories(draw: st.DrawFn, user_id: int = 1) -> History:
 # ---- the properties ----------------------------------------------------------------------------
 
 
+def _base_at(
+    seconds: Sequence[float], zone: ZoneInfo, horizon: date, base: StreakBase | None = None
+) -> StreakBase:
+    """What the readings before `horizon`'s week add up to (on top of `base`)."""
+    return logging_streak_and_base(seconds, zone, horizon, (), base)[1]
+
+
 @given(histories())
 def test_streaks_match_the_reference(history: History) -> None:
     this_week = ref_week(history.now, history.zone)
@@ -224,7 +231,7 @@ def test_a_kept_streak_base_gives_the_same_streak(
     excused = {week for week in excused if week > horizon - timedelta(weeks=2)}
     seconds = [r.taken_at.timestamp() for r in history.readings]
     expected = logging_streak_of(seconds, zone, this_week, excused)
-    base = streak_base(seconds, zone, horizon)
+    base = _base_at(seconds, zone, horizon)
     assert base.reaches(this_week, excused)
     since = base.needs_from(zone).timestamp()
     recent = [at for at in seconds if at >= since]
@@ -232,14 +239,14 @@ def test_a_kept_streak_base_gives_the_same_streak(
     assert logging_streak_of(seconds, zone, this_week, excused, base) == expected
     # Readings after the horizon's week started never change what it sums up.
     settled = [at for at in seconds if at < week_bounds(horizon, zone)[0].timestamp()]
-    assert streak_base(settled, zone, horizon) == base
+    assert _base_at(settled, zone, horizon) == base
     # Moved on to a later horizon, from the readings it does not sum up, it is the base
     # counted at that horizon from every reading.
     for later in (horizon + timedelta(weeks=1), horizon + timedelta(weeks=3), this_week):
         if later >= horizon:
-            assert streak_base(recent, zone, later, base) == streak_base(seconds, zone, later)
+            assert _base_at(recent, zone, later, base) == _base_at(seconds, zone, later)
     # Counted with the streak, as the digest moves a base on: the same streak and base.
-    moved = streak_base(seconds, zone, this_week)
+    moved = _base_at(seconds, zone, this_week)
     assert logging_streak_and_base(recent, zone, this_week, excused, base) == (expected, moved)
     assert logging_streak_and_base(seconds, zone, this_week, excused) == (expected, moved)
 
