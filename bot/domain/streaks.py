@@ -8,7 +8,8 @@ server each week, so two things keep that cheap without a second version of the 
   bisection pass over the zone's week starts;
 - what a member's older weeks add up to can be kept (`StreakBase`): storage drops it whenever
   a reading before its horizon is written, changed or removed, so with it the streak needs
-  only the readings from the week before the horizon on.
+  only the readings from the week before the horizon on. A base is counted, or moved on,
+  from the same count as the streak (`logging_streak_and_base`).
 """
 
 from __future__ import annotations
