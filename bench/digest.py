@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 
 from bot.domain.periods import week_bounds
 from bot.domain.schedule import DueDigest
+from bot.runner import settle_start_up
 from bot.usecases.digest import HISTORY, MOVE_BASE_AFTER
 from cogs.digest import render
 from cogs.digest.poster import DigestPoster
@@ -263,6 +264,7 @@ def report(path: Path, args: Any, generated: float) -> None:
     )
     if generated:
         print(f"data generated in {generated:.1f} s (not part of the comparison)")
+    settle_start_up()  # as `netgain run` does once the bot is built
     aggregate(path)  # warm the page cache for both sides
     baseline = aggregate(path)
     forget_what_digests_keep(path)

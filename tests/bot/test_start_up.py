@@ -1,13 +1,18 @@
-"""Start-up refuses a database it must not use: one line saying what to do, file untouched."""
+"""Start-up refuses a database it must not use: one line saying what to do, file untouched;
+and keeps what it made out of the collector's passes."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sqlite3
 import subprocess
 from contextlib import closing
 from pathlib import Path
 
+from bot.client import NetGainBot
+from bot.runner import run
+from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
 from tests.support.process import TOKEN, netgain
 
@@ -111,3 +116,19 @@ def test_start_up_does_not_import_matplotlib() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "False"
+
+
+async def test_what_start_up_made_is_kept_out_of_the_collectors_passes(settings: Settings) -> None:
+    """Modules, the bot and its storage live as long as the process: a full collection
+    would walk them again and again for nothing."""
+    frozen: list[int] = []
+
+    async def connect(bot: NetGainBot) -> None:
+        frozen.append(gc.get_freeze_count())
+
+    gc.unfreeze()
+    try:
+        await run(settings, connect, stop_on_signals=False)
+    finally:
+        gc.unfreeze()  # the rest of the suite collects as it did
+    assert frozen and frozen[0] > 0
