@@ -5,15 +5,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, time
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import aiosqlite
-
 from bot.domain.models import Platform, Reading, Source
-from storage.sqlite_thread import run_in_thread
+from storage.ports import OnSlow
 
 T = TypeVar("T")
 
@@ -85,14 +83,6 @@ def readings(found: Iterable[Sequence[Any]]) -> list[Reading]:
     return [reading(row) for row in found]
 
 
-async def run_job(db: Any, job: Callable[[sqlite3.Connection], T]) -> T:
-    """`job` inside the transaction `db` that `_transaction` opened, on either backend: in
-    the SQLite connection's own thread, or by PostgreSQL's transaction (`run_job`)."""
-    if isinstance(db, aiosqlite.Connection):
-        return await run_in_thread(db, job)
-    return cast(T, await db.run_job(job))
-
-
 class Jobs(ABC):
     """What the storage classes that `SQLStorage` is made of run whole jobs through; each
     backend provides them."""
@@ -101,7 +91,7 @@ class Jobs(ABC):
     async def _write(
         self,
         job: Callable[[sqlite3.Connection], T],
-        on_slow: Callable[[], Awaitable[None]] | None,
+        on_slow: OnSlow | None,
         *,
         member: int | None = None,
     ) -> T:

@@ -50,32 +50,29 @@ async def build_digest(
     traced = data.traces_since or start
     last = weeks_of(end - timedelta(seconds=1))
     bases: dict[int, StreakBase] = {}
+    # A base is kept at this week for each member who had none that reaches it, and moved on
+    # where it lags: counted beside their streak.
+    move: set[int] = set()
     # Where the bases used need their readings from: the streaks need the traces from the
     # earliest on. Members mostly share a zone and a horizon: each is worked out once.
     needs: dict[tuple[ZoneInfo, date], datetime] = {}
     for member in data.members:
         stored = data.streaks.get(member.user_id)
-        base = None if stored is None else stored.base
-        if base is not None and base.reaches(last(member.timezone)):
+        if stored is None:
+            continue
+        base, this_week = stored.base, last(member.timezone)
+        if base is not None and base.reaches(this_week):
             key = (member.timezone, base.horizon)
             if key not in needs:
                 needs[key] = base.needs_from(member.timezone)
             if needs[key] >= traced:
                 bases[member.user_id] = base
+        used = bases.get(member.user_id)
+        if used is None or this_week - used.horizon >= MOVE_BASE_AFTER:
+            move.add(member.user_id)
     cold = [member.user_id for member in data.members if member.user_id not in bases]
     taken = await digests.streak_instants(cold, until) if cold else {}
     kept = [one.week for one in data.chart]
-    # A base is kept at this week for each member who had none that reached it, and moved
-    # on where it lags: counted beside their streak.
-    move = {
-        member.user_id
-        for member in data.members
-        if member.user_id in data.streaks
-        and (
-            (old := bases.get(member.user_id)) is None
-            or last(member.timezone) - old.horizon >= MOVE_BASE_AFTER
-        )
-    }
     narrowed = Narrowed.of(data.traces or [], bases, taken, kept, move)
     report = build_report(
         data.members, data.readings, week, start, end, tz, data.posts, data.goals, narrowed
