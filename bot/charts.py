@@ -16,11 +16,11 @@ import asyncio
 import io
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot import format as fmt
 from bot.domain.periods import local_day
+from bot.domain.records import record
 from bot.domain.series import CommunityWeek, HistorySeries
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ FOLLOWING = "#E67E22"
 DESCRIPTION_LIMIT = 1_024  # Discord's limit for an attachment's description
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Chart:
     png: bytes
     description: str  # alt text: the key numbers, for screen readers and slow connections

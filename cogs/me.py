@@ -13,7 +13,6 @@ import asyncio
 import dataclasses
 import datetime as dt
 import io
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
@@ -25,6 +24,7 @@ from discord.ext import commands
 from bot import format as fmt
 from bot.domain.errors import UserError
 from bot.domain.models import MAX_POSTS_PER_WEEK, Platform
+from bot.domain.records import record
 from bot.domain.schedule import DEFAULT_REMINDER_TIME
 from bot.errors import defer_when_slow, reply_ephemeral
 from bot.usecases import export as exporting
@@ -53,7 +53,7 @@ HOW_TO_CHANGE = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Changes:
     """What one `/me` asked to change; None leaves a setting as it is."""
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import closing
-from dataclasses import dataclass
 
+from bot.domain.records import record
 from storage.migrate import StorageError
 from storage.postgres import PostgresStorage
 from storage.sqlite import SQLiteStorage
@@ -43,7 +43,7 @@ BATCH = 5_000
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Counted:
     table: str
     source: int

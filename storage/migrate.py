@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
+
+from bot.domain.records import record
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ class MigrationError(StorageError):
     pass
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Migration:
     version: int
     name: str

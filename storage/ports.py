@@ -10,12 +10,13 @@ history); `storage.ports_own_data` the member's data as a whole (export, import,
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import MemberProfile, Platform, Post, PostDraft, Reading, ReadingDraft
+from bot.domain.records import record
 
 if TYPE_CHECKING:
     from bot.domain.goals import Goal
@@ -30,7 +31,7 @@ OnSlow = Callable[[], Awaitable[None]]
 RefusalT_co = TypeVar("RefusalT_co", covariant=True)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Placement:
     """Where a new reading goes: decided by the use case from the member's profile."""
 
@@ -43,7 +44,7 @@ class Placement:
     repeat_within: timedelta
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Surroundings:
     """What storage found around a new reading, on its platform, before writing it.
 
@@ -80,13 +81,13 @@ class Surroundings:
         return sorted(found.values(), key=lambda r: (r.taken_at, r.id))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Stored:
     reading: Reading
     found: Surroundings
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HandledElsewhere:
     """The interaction that asked for this write was stored already, by another process that
     received it too (`storage.sqlite_interactions`): nothing was written, and that process
@@ -159,7 +160,7 @@ class ReadingsPort(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReadingChanges:
     """What `/edit` corrects in a reading; None leaves a field as it is ('' clears the note)."""
 
@@ -171,7 +172,7 @@ class ReadingChanges:
 # ---- posts -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PostSurroundings:
     """What storage found before writing a post: the member, where the post goes, and the same
     post written a moment ago, if there is one (a retry or a double tap)."""
@@ -182,7 +183,7 @@ class PostSurroundings:
     repeat_logged_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PostStored:
     """A post committed, with what the reply needs around it."""
 
@@ -222,7 +223,7 @@ class PostsPort(Protocol):
 # ---- goals -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GoalSet:
     goal: Goal
     latest: Reading | None  # the member's latest reading on the goal's platform
@@ -266,7 +267,7 @@ class GoalsPort(Protocol):
         ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberReadings:
     profile: MemberProfile
     platform: Platform

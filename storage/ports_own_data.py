@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.domain.models import Post, Reading
+from bot.domain.records import record
 from storage.ports import OnSlow
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from bot.domain.imports import Parsed
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Footprint:
     """What NetGain keeps about one member."""
 
@@ -31,7 +31,7 @@ class Footprint:
         return not (self.readings or self.posts or self.goals or self.servers or self.settings)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberData:
     """Everything a member logged, for `/export`."""
 
@@ -40,7 +40,7 @@ class MemberData:
     goals: list[Goal]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImportCounts:
     readings: int  # new readings
     posts: int  # new posts

@@ -5,7 +5,7 @@ The interfaces themselves are the ports in `storage.ports`."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import UTC, datetime, time
 from enum import StrEnum
 from typing import Generic, TypeVar
@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.digest import DigestMember
 from bot.domain.goals import Goal
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
+from bot.domain.records import record
 from bot.domain.series import CommunityWeek, Trace
 from bot.domain.streaks import StreakBase
 
@@ -27,7 +28,7 @@ class RunState(StrEnum):
     SKIPPED = "skipped"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DigestRun:
     """The durable record of one server's digest for one covered week."""
 
@@ -42,7 +43,7 @@ class DigestRun:
     generation: int = 0  # times an admin had it posted again (its pages' nonces change)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OpenClaims(Generic[KeyT]):
     """Claims still marked as being worked on, as one read sees them."""
 
@@ -60,7 +61,7 @@ def open_claims(rows: Sequence[tuple[KeyT, int]], now: datetime) -> OpenClaims[K
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DigestData:
     members: list[DigestMember]
     readings: list[Reading]  # oldest first per member and platform
@@ -81,7 +82,7 @@ class DigestData:
     chart: list[ChartWeek] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ChartWeek:
     """A week of the community chart, with when it starts and ends in the zone it is counted
     in (`DigestData.chart`, `DigestsPort.keep_chart_weeks`)."""
@@ -91,7 +92,7 @@ class ChartWeek:
     end: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StoredStreak:
     """A member's kept `StreakBase` in one zone (None: none kept), and the version of their
     readings it was read at: a base counted from readings read then is stored only while the
@@ -102,7 +103,7 @@ class StoredStreak:
     base: StreakBase | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class KeptStreak:
     """A base to keep for a member (`DigestsPort.keep_streak_bases`)."""
 
@@ -114,7 +115,7 @@ class KeptStreak:
     needs_from: datetime  # `base.needs_from` in `zone`
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberSettings:
     user_id: int
     timezone: ZoneInfo | None = None

@@ -21,13 +21,14 @@ import asyncio
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import timedelta
 from functools import partial
 from typing import Any, TypeVar, cast
 
 import aiosqlite
 
+from bot.domain.records import record
 from storage.ports import SLOW_WRITE, OnSlow
 from storage.sqlite_thread import run_in_thread
 
@@ -53,7 +54,7 @@ class _Busy:
 _BUSY = _Busy()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Asked:
     job: Job
     asked: float  # time.perf_counter() when the caller asked

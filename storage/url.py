@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from bot.domain.records import record
 
 _SQLITE_PREFIX = "sqlite:///"
 EXAMPLES = (
@@ -13,12 +14,12 @@ EXAMPLES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SQLiteTarget:
     path: Path
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PostgresTarget:
     dsn: str  # as asyncpg takes it; it may hold a password, so it is never logged
 

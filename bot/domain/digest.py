@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from bot.domain.metrics import Growth
 from bot.domain.models import Platform, Post, Reading
 from bot.domain.periods import weeks_of
 from bot.domain.purges import Drop, Purge, drops, likely_purges
+from bot.domain.records import record
 from bot.domain.rules import (
     Change,
     Measured,
@@ -38,7 +39,7 @@ from bot.domain.visibility import visible
 MENTION_WITHIN = timedelta(weeks=4)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DigestMember:
     """A member of the server as the digest sees them."""
 
@@ -54,7 +55,7 @@ class DigestMember:
     hidden: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberWeek:
     member: DigestMember
     platform: Platform
@@ -75,7 +76,7 @@ class MemberWeek:
         return self.growth if isinstance(self.growth, Change) else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DigestReport:
     week: date  # local Monday of the covered week
     timezone: ZoneInfo  # the zone the week is counted in
@@ -120,7 +121,7 @@ class DigestReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Narrowed:
     """What stands in for a year of readings, when a digest is given only the readings the
     week's own figures reach back to (`build_report`)."""

@@ -13,9 +13,9 @@ None ("no rate"), never zero.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.domain.models import Platform, Post, PostCounts
+from bot.domain.records import record
 
 # "Engagement rate ... over the last 30 posts" (PRODUCT.md, "Formulas").
 WINDOW = 30
@@ -52,7 +52,7 @@ def rate_by_followers(posts: Sequence[tuple[PostCounts, int | None]]) -> float |
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Benchmark:
     """A rough engagement rate (by views) for creators of a size on a platform: an estimate to
     read a member's rate against, labelled as rough wherever it is shown."""
@@ -89,7 +89,7 @@ def benchmark(platform: Platform, followers: int) -> Benchmark | None:
     raise AssertionError("unreachable: the last tier has no upper bound")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Engagement:
     """A member's engagement on one platform over their last `WINDOW` posts, beside the rough
     benchmark for their size there."""

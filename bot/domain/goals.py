@@ -9,13 +9,13 @@ estimate: it is shown labelled as one and never stored as a reading.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Platform, Reading
 from bot.domain.periods import ONE_WEEK, local_day, week_bounds, week_of
+from bot.domain.records import record
 from bot.domain.rules import Change, growth_over
 
 # "Average daily growth over the last 28 days" (PRODUCT.md, "Formulas").
@@ -31,7 +31,7 @@ HORIZON = timedelta(days=3650)
 DAY = timedelta(days=1)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Goal:
     """A member's follower target on one platform, as they set it."""
 
@@ -41,14 +41,14 @@ class Goal:
     set_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reached:
     """The latest reading, taken since the goal was set, reached it."""
 
     reading: Reading
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NeedsReadings:
     """Too little to project from: how many more readings, and until when to keep logging."""
 
@@ -56,14 +56,14 @@ class NeedsReadings:
     log_after: date | None  # a reading on or after this local day spans the 7 days
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NotAtPace:
     """Followers did not grow over the last 28 days, or the goal is over ten years away."""
 
     daily: float  # average daily growth (followers a day; zero or less unless far away)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Estimate:
     """When the goal may be reached: an estimate, never a reading."""
 
@@ -76,7 +76,7 @@ class Estimate:
 Projection = Reached | NeedsReadings | NotAtPace | Estimate
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Progress:
     goal: Goal
     current: int  # followers at the latest reading

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain.models import Platform, PostCounts
+from bot.domain.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImportedReading:
     platform: Platform
     taken_at: datetime
@@ -17,7 +18,7 @@ class ImportedReading:
     note: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImportedPost:
     platform: Platform
     posted_at: datetime

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -25,6 +24,7 @@ from bot.domain.digest import DigestMember
 from bot.domain.engagement import WINDOW, rate_by_views
 from bot.domain.metrics import Growth
 from bot.domain.models import Platform, Post, Reading, Source
+from bot.domain.records import record
 from bot.domain.rules import Change, growth_over, logging_streak, week_of
 from bot.domain.visibility import visible
 
@@ -38,7 +38,7 @@ class Measure(StrEnum):
     ENGAGEMENT = "engagement"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Entry:
     member: DigestMember
     rank: int
@@ -47,7 +47,7 @@ class Entry:
     imported: bool = False  # it is worked out from imported numbers, at least in part
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Board:
     measure: Measure
     platform: Platform | None

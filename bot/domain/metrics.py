@@ -5,7 +5,7 @@ Pure functions over plain numbers, so every other layer computes them the same w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bot.domain.records import record
 
 # Bounds for a count a member types. Above ten billion is a typo on every platform there is.
 MAX_COUNT = 10_000_000_000
@@ -32,7 +32,7 @@ def follow_ratio(followers: int, following: int | None) -> float | None:
     return followers / following
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Growth:
     """Net growth over a period = followers at the end - followers at the start."""
 

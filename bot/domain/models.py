@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from bot.domain.metrics import follow_ratio, net_followers
+from bot.domain.records import record
 
 
 class Platform(StrEnum):
@@ -54,7 +54,7 @@ class Period(StrEnum):
     ALL = "all"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Reading:
     """One stored reading of a member's counts on one platform, at an aware UTC instant."""
 
@@ -87,7 +87,7 @@ class Reading:
 taken_at_of: Callable[[Reading], datetime] = attrgetter("taken_at")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReadingDraft:
     """What a member asked to store, before it has an id and an instant."""
 
@@ -110,7 +110,7 @@ class ReadingDraft:
     interaction_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PostCounts:
     """One published post's own numbers, as the platform shows them under the post."""
 
@@ -125,7 +125,7 @@ class PostCounts:
         return self.likes + self.comments + self.shares
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Post:
     """One published post a member logged with `/post`, at an aware UTC instant."""
 
@@ -142,7 +142,7 @@ class Post:
     followers_then: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PostDraft:
     """What a member asked to store with `/post`, before it has an id and an instant."""
 
@@ -164,7 +164,7 @@ DEFAULT_POSTS_PER_WEEK = 3
 MAX_POSTS_PER_WEEK = 50
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MemberProfile:
     """A member's settings as stored, and what is known of them in one server.
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import UserError, quoted
 from bot.domain.models import Period
+from bot.domain.records import record
 
 ONE_WEEK = timedelta(weeks=1)
 EARLIEST_DAY = date(2004, 1, 1)
@@ -64,7 +64,7 @@ def weeks_of(moment: datetime) -> Callable[[ZoneInfo], date]:
     return cache(lambda tz: week_of(moment, tz))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WeekGrid:
     """Consecutive local weeks as POSIX seconds, for placing many instants at once (`week_of`
     for each, by bisection): a digest does it for a year of every member's readings, and the

@@ -13,13 +13,13 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Platform, Reading, taken_at_of
 from bot.domain.periods import ONE_WEEK, week_bounds, week_of
+from bot.domain.records import record
 
 DROP_RATIO = 0.05
 DROP_FOLLOWERS = 1_000
@@ -34,7 +34,7 @@ def is_drop(before: int, after: int) -> bool:
     return fall > 0 and (fall >= DROP_FOLLOWERS or fall >= before * DROP_RATIO)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Drop:
     before: Reading
     after: Reading
@@ -72,7 +72,7 @@ def drops(groups: Iterable[Sequence[Reading]], start: datetime, end: datetime) -
     return sorted(found, key=lambda d: (d.at, d.after.id))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Purge:
     """Drops on one platform that look platform-wide rather than anyone's own."""
 

@@ -9,12 +9,12 @@ of both lives with the reminders cog's renderer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Platform, Post, Reading
+from bot.domain.records import record
 from bot.domain.rules import (
     Change,
     Measured,
@@ -37,7 +37,7 @@ ACTIVE_WITHIN = timedelta(days=14)
 BACKOFF = (1, 2, 4)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReminderCandidate:
     """A member whose reminder time has come, with what deciding about a reminder needs."""
 
@@ -93,7 +93,7 @@ def needs_engagement(candidate: ReminderCandidate, now: datetime) -> bool:
     return on_the_day and now - candidate.last_reading < ACTIVE_WITHIN
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MidWeek:
     """The mid-week nudge's figures: the week so far on the platform logged last, and the
     one nudge those figures support (the wording is the reminders cog's)."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -38,6 +37,7 @@ from bot.domain.periods import ONE_WEEK
 # with the rest in `bot.domain.periods`, and is part of this module's surface.
 from bot.domain.periods import week_bounds as week_bounds
 from bot.domain.periods import week_of as week_of
+from bot.domain.records import record
 
 # The logging streak is counted in `bot.domain.streaks`, and is part of this module's surface.
 from bot.domain.streaks import STREAK_CAP
@@ -55,7 +55,7 @@ class Missing(StrEnum):
     NOT_ENOUGH = "not enough readings"  # only the member's first reading: nothing to compare
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Change:
     """Net growth over a stretch, from the reading that opens it to the latest inside it."""
 
@@ -153,7 +153,7 @@ class NudgeKind(StrEnum):
     MOMENTUM = "momentum"  # growing: repeat what worked
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NudgeFigures:
     """The figures a nudge is shown beside; None where a figure is not known or not shown."""
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.domain.errors import UserError, quoted
 from bot.domain.periods import local_day, monday_of
+from bot.domain.records import record
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_DIGEST_TIME = time(9, 0)
@@ -39,7 +40,7 @@ class DigestDetail(StrEnum):
     ALL = "all"  # every member who logged, on as many pages as it takes
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class GuildSettings:
     guild_id: int
     timezone: ZoneInfo = UTC_ZONE
@@ -183,7 +184,7 @@ def covered_week(slot: datetime, tz: ZoneInfo) -> date:
     return monday_of(local_day(slot, tz)) - timedelta(weeks=1)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DueDigest:
     week: date  # local Monday of the covered week
     slot: datetime

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from math import floor
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Platform, Reading
 from bot.domain.periods import ONE_WEEK, week_bounds, week_of
+from bot.domain.records import record
 
 COMMUNITY_WEEKS = 8
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Point:
     at: datetime
     followers: int
@@ -28,7 +28,7 @@ class Point:
     net: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HistorySeries:
     """A member's readings on one platform, split into runs with no missing week inside."""
 
@@ -60,14 +60,14 @@ def history_series(readings: Sequence[Reading], platform: Platform, tz: ZoneInfo
     return HistorySeries(platform, runs, missing, tz)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CommunityWeek:
     monday: date
     logged: int  # members who logged in that week (0 is a real count)
     followers: int | None  # everyone's latest followers by the week's end; None: nobody logged
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Trace:
     """A member's follower counts on one platform, oldest first: what a community chart needs
     of their readings."""

@@ -9,7 +9,7 @@ them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from bot.domain.records import record
 
 
 def shard_of(guild_id: int, shard_count: int) -> int:
@@ -17,7 +17,7 @@ def shard_of(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Shards:
     """The shards one process runs: `ids` of `count` (None: every one)."""
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from math import floor
 from zoneinfo import ZoneInfo
 
 from bot.domain.periods import ONE_WEEK, WeekGrid, local_day, week_bounds, week_grid, week_of
+from bot.domain.records import record
 
 # Ten years of weekly logging: a bound, so a streak never loops without end.
 STREAK_CAP = 520
@@ -29,7 +29,7 @@ STREAK_CAP = 520
 _MONDAY_AND_MARGIN = (24 + 2) * 3600
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class StreakBase:
     """What a member's weeks before `horizon` add up to, in one zone: `run` weeks in a row,
     each kept (a reading of its own, or the grace day), ending two weeks before `horizon`;

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -16,6 +15,7 @@ from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.goals import Goal, Progress, progress
 from bot.domain.models import DEFAULT_POSTS_PER_WEEK, Period, Post, Reading, taken_at_of
 from bot.domain.periods import local_midnight, period_bounds, week_bounds, week_of
+from bot.domain.records import record
 from bot.domain.rules import Measured, growth_over, logging_streak, posting_streak, posts_per_week
 
 GLANCE_WEEKS = 6
@@ -27,7 +27,7 @@ def reading_at(readings: Sequence[Reading], moment: datetime) -> Reading | None:
     return readings[index - 1] if index else None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WeekGlance:
     monday: date  # the local Monday the week starts on
     growth: Measured
@@ -52,7 +52,7 @@ def glance(
     return found
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Posting:
     """Posts this local week against the member's target, and their posting streak."""
 
@@ -74,7 +74,7 @@ def posting(posted: Sequence[datetime], now: datetime, tz: ZoneInfo, target: int
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NetSummary:
     """What /net shows: the latest reading, growth over the period, recent weeks, the streak."""
 

@@ -14,10 +14,10 @@ import io
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO, Protocol
 
+from bot.domain.records import record
 from storage.ports_own_data import ForgetPort, MemberData
 from storage.schedules import MemberSettings
 
@@ -47,7 +47,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Export:
     file: IO[bytes]  # positioned at its start
     filename: str

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from bot import format as fmt
 from bot.domain.errors import UserError
 from bot.domain.goals import Goal
 from bot.domain.models import MemberProfile, Platform, Reading
+from bot.domain.records import record
 from storage.ports import GoalRules, GoalSet, GoalsPort, OnSlow
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Rules:
     requested: Platform | None
     followers: int

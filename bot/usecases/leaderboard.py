@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -10,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.domain.leaderboard import Board, Measure, build_board
 from bot.domain.models import Period, Platform
 from bot.domain.periods import period_bounds
+from bot.domain.records import record
 from bot.usecases.digest import HISTORY
 from storage.ports_scheduled import DigestsPort, SettingsPort
 
@@ -17,7 +17,7 @@ from storage.ports_scheduled import DigestsPort, SettingsPort
 BEGINNING = datetime(2004, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Leaderboard:
     board: Board
     period: Period

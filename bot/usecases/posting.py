@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -10,6 +9,7 @@ from bot import format as fmt
 from bot.domain.engagement import Engagement, above_views, engagement_of
 from bot.domain.errors import UserError
 from bot.domain.models import MemberProfile, Post, PostDraft
+from bot.domain.records import record
 from bot.domain.summaries import Posting, posting
 from bot.usecases.tracking import place
 from storage.ports import (
@@ -23,7 +23,7 @@ from storage.ports import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PostLogged:
     """A post stored and committed, with the figures the reply shows."""
 
@@ -35,7 +35,7 @@ class PostLogged:
     new_member: bool = False  # the member's first entry anywhere
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AlreadyPosted:
     """Nothing was stored: the member logged this same post a moment ago."""
 
@@ -43,7 +43,7 @@ class AlreadyPosted:
     logged_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Rules:
     draft: PostDraft
     now: datetime

@@ -6,11 +6,11 @@ reminders cog's; what is due and what it says come from here and `bot.domain.rem
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.domain.periods import local_day, monday_of
+from bot.domain.records import record
 from bot.domain.reminders import (
     ACTIVE_WITHIN,
     MidWeek,
@@ -22,7 +22,7 @@ from bot.domain.reminders import (
 from storage.ports_scheduled import RemindersPort
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Due:
     """A member whose reminder time has come, and which reminders they are due."""
 

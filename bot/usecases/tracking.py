@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,6 +12,7 @@ from bot.domain.metrics import is_implausible_jump
 from bot.domain.models import UTC_ZONE, MemberProfile, Period, Platform, Post, Reading, ReadingDraft
 from bot.domain.periods import local_midnight, reading_instant, week_start
 from bot.domain.purges import Drop, is_drop, purged_readings
+from bot.domain.records import record
 from bot.domain.rules import Measured, week_to_date
 from bot.domain.summaries import history_since
 from storage.ports import (
@@ -35,7 +36,7 @@ PURGE_LOOKBACK = timedelta(weeks=5)
 REPEAT_WINDOW = timedelta(minutes=10)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Logged:
     """A reading stored and committed, with what the reply needs around it."""
 
@@ -55,7 +56,7 @@ class Logged:
     drop: Drop | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NeedsConfirmation:
     """Nothing was stored: the jump from a neighbouring reading looks like a typo."""
 
@@ -66,7 +67,7 @@ class NeedsConfirmation:
     later: bool = False  # `previous` is the reading after it (the new one is a backfill)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AlreadyLogged:
     """Nothing was stored: the member logged these same counts a moment ago."""
 
@@ -74,7 +75,7 @@ class AlreadyLogged:
     logged_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class History:
     """A member's readings on one platform, oldest first; the first may predate the period."""
 
@@ -94,7 +95,7 @@ class History:
 Refusal = NeedsConfirmation | AlreadyLogged
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Rules:
     """Where /log's reading goes and whether to store it; storage runs these in its
     transaction, so they stay quick and plain."""
