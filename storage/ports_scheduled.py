@@ -84,7 +84,8 @@ class DigestsPort(Protocol):
 
     async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
         """Store these streak bases, each only if the member's readings are still at the
-        version it was counted at, and no later base is kept; how many were stored."""
+        version it was counted at, and no later base is kept; how many were stored. A
+        shortcut: its commit does not wait for the disk (`Jobs._write`'s `durable`)."""
 
     async def keep_chart_weeks(
         self,
@@ -98,7 +99,7 @@ class DigestsPort(Protocol):
         """Keep these chart weeks of the server, counted in `zone`, unless its members or
         their readings changed since `versions` (each member's readings' version,
         `StoredStreak.version`) were read; how many were kept. Those of other zones, and
-        those that start before `since`, are dropped."""
+        those that start before `since`, are dropped. A shortcut, as the bases are."""
 
     async def claim_digest(
         self,

@@ -191,7 +191,9 @@ class PostgresStorage(SQLStorage):
         await self._pool.close()
         self._workers.shutdown(wait=True)
 
-    async def _job(self, job: Job[T], *, write: bool, member: int | None = None) -> T:
+    async def _job(
+        self, job: Job[T], *, write: bool, member: int | None = None, durable: bool = True
+    ) -> T:
         for attempt in range(_RETRIES):
             try:
                 async with self._pool.acquire() as conn:
@@ -199,6 +201,8 @@ class PostgresStorage(SQLStorage):
                     async with conn.transaction(isolation=isolation, readonly=not write):
                         if member is not None:
                             await conn.execute("SELECT pg_advisory_xact_lock($1)", member)
+                        if not durable:
+                            await conn.execute("SET LOCAL synchronous_commit TO OFF")
                         return await PgTransaction(conn, self._workers).run_job(job)
             except asyncpg.DeadlockDetectedError as conflict:
                 if attempt == _RETRIES - 1:
@@ -206,8 +210,15 @@ class PostgresStorage(SQLStorage):
                 log.info("Retrying a write after a deadlock: %s", conflict)
         raise AssertionError("unreachable")
 
-    async def _write(self, job: Job[T], on_slow: OnSlow | None, *, member: int | None = None) -> T:
-        running = asyncio.ensure_future(self._job(job, write=True, member=member))
+    async def _write(
+        self,
+        job: Job[T],
+        on_slow: OnSlow | None,
+        *,
+        member: int | None = None,
+        durable: bool = True,
+    ) -> T:
+        running = asyncio.ensure_future(self._job(job, write=True, member=member, durable=durable))
         if on_slow is not None:
             done, _ = await asyncio.wait({running}, timeout=SLOW_WRITE.total_seconds())
             if not done:

@@ -147,8 +147,16 @@ class SQLiteStorage(SQLStorage):
         async with self._lookup_lock:
             return await run_in_thread(self._lookups, partial(in_snapshot, job))
 
-    async def _write(self, job: Job[T], on_slow: OnSlow | None, *, member: int | None = None) -> T:
-        return await self._writes.write(job, on_slow)  # one writer: jobs never overlap
+    async def _write(
+        self,
+        job: Job[T],
+        on_slow: OnSlow | None,
+        *,
+        member: int | None = None,
+        durable: bool = True,
+    ) -> T:
+        # One writer: jobs never overlap.
+        return await self._writes.write(job, on_slow, durable=durable)
 
     async def _read(self, job: Job[T]) -> T:
         return await run_in_thread(self._reader, job)

@@ -77,7 +77,9 @@ class SQLiteDigests(Jobs):
         return await self._lookup(lambda conn: digest_rows.streak_instants(conn, user_ids, until))
 
     async def keep_streak_bases(self, kept: Sequence[KeptStreak]) -> int:
-        return await self._write(lambda conn: digest_rows.keep_streak_bases(conn, kept), None)
+        return await self._write(
+            lambda conn: digest_rows.keep_streak_bases(conn, kept), None, durable=False
+        )
 
     async def keep_chart_weeks(
         self,
@@ -91,6 +93,7 @@ class SQLiteDigests(Jobs):
         return await self._write(
             lambda conn: digest_rows.keep_chart_weeks(conn, guild_id, zone, weeks, versions, since),
             None,
+            durable=False,
         )
 
     async def claim_digest(

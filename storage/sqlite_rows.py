@@ -94,11 +94,15 @@ class Jobs(ABC):
         on_slow: OnSlow | None,
         *,
         member: int | None = None,
+        durable: bool = True,
     ) -> T:
         """`job` in a write transaction, committed; `on_slow` is called if it waits long.
 
         `member`: the user whose rows the job reads and then writes; two such jobs for one
         member never overlap (SQLite runs one write at a time anyway; PostgreSQL locks).
+        `durable=False`: what the job writes is only a shortcut, worked out again if lost, so
+        its commit need not wait for the disk; a power cut may undo it, never an acknowledged
+        write, and never half of it.
         """
 
     @abstractmethod

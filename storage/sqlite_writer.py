@@ -60,6 +60,7 @@ class _Asked:
     asked: float  # time.perf_counter() when the caller asked
     report_at: float | None  # seconds after `asked` to report a wait; None once reported
     future: asyncio.Future[Any] = field(compare=False)
+    durable: bool = True  # False: a shortcut, committed without waiting for the disk
 
 
 def _turning_point(entry: _Asked, waited: float) -> float:
@@ -74,6 +75,21 @@ def _run_group(entries: list[_Asked], conn: sqlite3.Connection) -> list[tuple[st
     started = time.perf_counter()
     wait = min(_turning_point(e, started - e.asked) - (started - e.asked) for e in entries)
     conn.execute(f"PRAGMA busy_timeout = {max(int(wait * 1000), 0)}")
+    # A group of shortcuts only commits without a sync; any other write in it syncs them all.
+    # (SQLite takes the level only outside a transaction; in WAL mode a later sync covers
+    # what came before it, and recovery drops a commit the disk did not wholly keep.)
+    if any(entry.durable for entry in entries):
+        return _run_in_transaction(entries, conn)
+    (level,) = conn.execute("PRAGMA synchronous").fetchone()
+    conn.execute("PRAGMA synchronous = NORMAL")
+    try:
+        return _run_in_transaction(entries, conn)
+    finally:
+        conn.execute(f"PRAGMA synchronous = {int(level)}")
+
+
+def _run_in_transaction(entries: list[_Asked], conn: sqlite3.Connection) -> list[tuple[str, Any]]:
+    """The group's jobs, each in a savepoint, in one transaction committed at the end."""
     try:
         # IMMEDIATE takes the write lock up front: what a job reads cannot change before it
         # writes, and it never fails half-way on a lock upgrade.
@@ -113,12 +129,19 @@ class GroupWriter:
         self._waiting: list[_Asked] = []
         self._trips: asyncio.Task[None] | None = None
 
-    async def write(self, job: Callable[[sqlite3.Connection], T], on_slow: OnSlow | None) -> T:
-        """`job`'s result once committed; `on_slow` runs once if the lock keeps it waiting."""
+    async def write(
+        self,
+        job: Callable[[sqlite3.Connection], T],
+        on_slow: OnSlow | None,
+        *,
+        durable: bool = True,
+    ) -> T:
+        """`job`'s result once committed; `on_slow` runs once if the lock keeps it waiting.
+        `durable=False`: a shortcut (`Jobs._write`)."""
         asked = time.perf_counter()
         report_at = None if on_slow is None else SLOW_WRITE.total_seconds()
         while True:
-            result = await self._submit(job, asked, report_at)
+            result = await self._submit(job, asked, report_at, durable)
             if not isinstance(result, _Busy):
                 return cast(T, result)
             if report_at is not None and time.perf_counter() - asked >= report_at - _TOLERANCE:
@@ -126,9 +149,9 @@ class GroupWriter:
                 assert on_slow is not None
                 await on_slow()
 
-    async def _submit(self, job: Job, asked: float, report_at: float | None) -> Any:
+    async def _submit(self, job: Job, asked: float, report_at: float | None, durable: bool) -> Any:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._waiting.append(_Asked(job, asked, report_at, future))
+        self._waiting.append(_Asked(job, asked, report_at, future, durable))
         if self._trips is None or self._trips.done():
             self._trips = asyncio.ensure_future(self._run_trips())
         return await future
