@@ -78,10 +78,7 @@ class WeekGrid:
     # The weeks whose Monday is not exactly [start, Tuesday): a DST change near either
     # midnight can repeat a local hour there.
     irregular: frozenset[int]
-
-    @property
-    def weeks(self) -> int:
-        return len(self.marks) // 2
+    weeks: int  # how many: len(marks) // 2, kept (streaks ask it for every member)
 
     def start(self, week: int) -> int:
         return self.marks[2 * week]
@@ -101,7 +98,7 @@ def week_grid(tz: ZoneInfo, last_monday: date, weeks: int) -> WeekGrid:
         if not _offset(start - _NEAR, tz) == _offset(start, tz) == _offset(tuesday + _NEAR, tz):
             irregular.append(week)
     marks.append(_midnight(last_monday + ONE_WEEK, tz))
-    return WeekGrid(first, tuple(marks), frozenset(irregular))
+    return WeekGrid(first, tuple(marks), frozenset(irregular), weeks)
 
 
 def _midnight(day: date, tz: ZoneInfo) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Collection, Iterable
+from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from math import floor
 from zoneinfo import ZoneInfo
@@ -102,7 +103,11 @@ def logging_streak_and_base(
         return streak, base
     # The base sums up the weeks up to two before its horizon: the grid's third week from
     # the end. The week before the horizon is on the grid, as its Monday decides the one before.
-    return streak, StreakBase(this_week, _run(counted, counted.grid.weeks - 3, base, set()))
+    return streak, StreakBase(this_week, _run(counted, counted.grid.weeks - 3, base, _NONE))
+
+
+# No excused week: what most streaks are counted with.
+_NONE: frozenset[int] = frozenset()
 
 
 def _count(
@@ -111,42 +116,33 @@ def _count(
     this_week: date,
     excused: Collection[date],
     base: StreakBase | None,
-) -> tuple[_Counted, set[int]]:
+) -> tuple[_Counted, AbstractSet[int]]:
     """The readings per week of the grid up to `this_week` (those `base` does not sum up),
     and the excused weeks' places on it."""
     grid = week_grid(tz, this_week, STREAK_CAP + 1)
-    skipped = {_index(grid, monday) for monday in excused}
+    skipped = {_index(grid, monday) for monday in excused} if excused else _NONE
     if base is None:
         return _Counted(grid, tz, seconds), skipped
     if not base.reaches(this_week, excused):
         raise ValueError(f"a streak base at {base.horizon} does not reach {this_week}")
-    return _recent(grid, tz, seconds, base), skipped
+    # The readings `base` does not sum up: from `base.needs_from` on, taken from the grid
+    # when it holds that week (it nearly always does).
+    week = _index(grid, base.horizon - ONE_WEEK)
+    since = grid.marks[2 * week] if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
+    return _Counted(grid, tz, seconds, since), skipped
 
 
-def _streak(counted: _Counted, base: StreakBase | None, skipped: set[int]) -> int:
+def _streak(counted: _Counted, base: StreakBase | None, skipped: AbstractSet[int]) -> int:
     """Counted back from the grid's last week, or the one before while it has no reading."""
-    weeks = counted.grid.weeks
-    return _run(counted, weeks - 1 if counted.held(weeks - 1) else weeks - 2, base, skipped)
+    last = counted.grid.weeks - 1
+    return _run(counted, last if counted.held(last) else last - 1, base, skipped)
 
 
-def _run(counted: _Counted, start: int, base: StreakBase | None, skipped: set[int]) -> int:
+def _run(counted: _Counted, start: int, base: StreakBase | None, skipped: AbstractSet[int]) -> int:
     """Kept weeks in a row from `start` back: through every reading, or down to `base`'s
-    horizon and then `base`'s run."""
+    horizon and then `base`'s run when unbroken."""
     if base is None:
         return counted.walk(start, counted.oldest - 1, skipped)[0]
-    return _on_top(counted, start, base, skipped)
-
-
-def _recent(grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], base: StreakBase) -> _Counted:
-    """The readings `base` does not sum up, per week."""
-    week = _index(grid, base.horizon - ONE_WEEK)
-    # `base.needs_from`, from the grid when it holds that week (it nearly always does).
-    since = grid.start(week) if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
-    return _Counted(grid, tz, [at for at in seconds if at >= since])
-
-
-def _on_top(counted: _Counted, start: int, base: StreakBase, skipped: set[int]) -> int:
-    """The kept weeks from `start` back to `base`'s horizon, and `base`'s run when unbroken."""
     last = _index(counted.grid, base.horizon) - 2  # the last week `base` sums up
     streak, through = counted.walk(start, last + 1, skipped)
     return min(streak + base.run, STREAK_CAP) if through else streak
@@ -162,21 +158,28 @@ def _day(seconds: float, tz: ZoneInfo) -> date:
 
 class _Counted:
     """Readings per week of `grid` (by index: the last is the grid's last week, and earlier
-    weeks than the grid's first have negative ones); later readings are left out."""
+    weeks than the grid's first have negative ones); later readings, and those before
+    `since`, are left out."""
 
     __slots__ = ("grid", "logged", "mondays", "older", "oldest", "places")
 
-    def __init__(self, grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float]) -> None:
+    def __init__(
+        self, grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], since: float | None = None
+    ) -> None:
         self.grid = grid
+        marks = grid.marks
         # Whole seconds, as the grid's marks are: the same weeks (a mark is at or before an
         # instant exactly when it is at or before its whole second), and int comparisons.
-        taken = [floor(at) for at in seconds]
         # Each instant's week by bisection over the weeks' starts (the same answer as
         # `week_of`, without a zone conversion for each reading): `WeekGrid.marks`.
-        marks = grid.marks
+        taken: list[int] = []
         places: dict[int, int] = {}
-        for at in taken:
-            place = bisect_right(marks, at)
+        for at in seconds:
+            if since is not None and at < since:
+                continue
+            whole = floor(at)
+            taken.append(whole)
+            place = bisect_right(marks, whole)
             places[place] = places.get(place, 0) + 1
         self.places = places
         places.pop(2 * grid.weeks + 1, None)
@@ -185,36 +188,39 @@ class _Counted:
         # Where a DST change can repeat an hour near midnight, the Monday is counted the long
         # way, as it is for readings older than the grid.
         self.mondays: dict[int, int] = {}
-        for week in grid.irregular.intersection(weeks):
-            monday = grid.first + ONE_WEEK * week
-            start, end = grid.start(week), grid.start(week + 1)
-            self.mondays[week] = sum(
-                1
-                for at in taken
-                if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
-            )
+        if grid.irregular:
+            for week in grid.irregular.intersection(weeks):
+                monday = grid.first + ONE_WEEK * week
+                start, end = marks[2 * week], marks[2 * week + 2]
+                self.mondays[week] = sum(
+                    1
+                    for at in taken
+                    if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
+                )
         self.older: dict[int, int] = {}
         if places.pop(0, None):
+            weeks.discard(-1)
             for at in taken:
-                if at < grid.marks[0]:
+                if at < marks[0]:
                     moment = datetime.fromtimestamp(at, UTC)
                     monday = week_of(moment, tz)
                     week = _index(grid, monday)
                     self.older[week] = self.older.get(week, 0) + 1
                     if local_day(moment, tz) == monday:
                         self.mondays[week] = self.mondays.get(week, 0) + 1
-        weeks.discard(-1)
-        # The first week with a reading (`grid.weeks`: none).
-        if self.older:
+            # The first week with a reading.
             self.oldest = min(self.older)
+            self.logged = weeks.union(self.older)
         else:
+            # The first week with a reading (`grid.weeks`: none).
             self.oldest = min(weeks) if weeks else grid.weeks
-        self.logged = weeks.union(self.older)
+            self.logged = weeks
 
     def held(self, week: int) -> int:
         if week < 0:
             return self.older.get(week, 0)
-        return self.places.get(2 * week + 1, 0) + self.places.get(2 * week + 2, 0)
+        places = self.places
+        return places.get(2 * week + 1, 0) + places.get(2 * week + 2, 0)
 
     def kept_by_grace(self, week: int) -> bool:
         """Next Monday's reading stands in for this week, when that week holds another."""
@@ -227,14 +233,15 @@ class _Counted:
             on_monday = self.places.get(2 * following + 1, 0) if following >= 0 else 0
         return on_monday > 0 and self.held(following) >= 2
 
-    def walk(self, week: int, floor: int, skipped: set[int]) -> tuple[int, bool]:
+    def walk(self, week: int, floor: int, skipped: AbstractSet[int]) -> tuple[int, bool]:
         """Kept weeks in a row from `week` back, down to `floor` at the furthest; and whether
         it got past `floor` unbroken (not stopped by a week not kept, nor by the cap)."""
         streak = 0
+        logged = self.logged
         while week >= floor:
             if streak >= STREAK_CAP:
                 return streak, False
-            if week in self.logged or self.kept_by_grace(week):
+            if week in logged or self.kept_by_grace(week):
                 streak += 1
             elif week not in skipped:
                 return streak, False
