@@ -66,7 +66,8 @@ WHERE g.guild_id = :guild
 """
 _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY 2, 3, 4, 1"
 # The chart's follower counts: each member's readings on each platform from the last instant
-# before :chart on, in order. Plain rows: cheaper to hand over than aggregated texts.
+# before :chart on, in order. Plain rows: cheaper to hand over than aggregated texts. Ordered
+# by g's member, not p's: SQLite then sees the order the joins walk in, and sorts nothing.
 _TRACES = """
 SELECT p.user_id, p.platform, r.taken_at, r.id, r.followers
 FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
@@ -77,7 +78,7 @@ JOIN readings r ON r.user_id = p.user_id AND r.platform = p.platform
         ORDER BY x.taken_at DESC LIMIT 1), :chart)
     AND r.taken_at <= :until
 WHERE g.guild_id = :guild
-ORDER BY p.user_id, p.platform, r.taken_at, r.id
+ORDER BY g.user_id, p.platform, r.taken_at, r.id
 """
 # When each of some members' readings was taken, one text per member.
 _INSTANTS = """
