@@ -155,9 +155,12 @@ class Narrowed:
         return Narrowed(traces, bases, {**taken, **instants}, weeks, move)
 
 
-# Platforms in their order, as a tuple: iterating the enum itself is slow, and a digest does
-# it for every member.
-_PLATFORMS = tuple(Platform)
+# Each platform's place in the platforms' order, which a member's rows follow.
+_PLATFORM_ORDER = {platform: place for place, platform in enumerate(Platform)}
+
+
+def _platform_place(found: tuple[Platform, list[Reading]]) -> int:
+    return _PLATFORM_ORDER[found[0]]
 
 
 def _largest_drops(found: Iterable[Drop]) -> dict[tuple[int, Platform], Drop]:
@@ -252,6 +255,13 @@ def build_report(
             posts_by_key[(post.user_id, post.platform)].append(post)
             posters.add(post.user_id)
     goal_of = {(goal.user_id, goal.platform): goal for goal in goals}
+    # Each member's platforms with readings, in the platforms' order.
+    mine_of: dict[int, list[tuple[Platform, list[Reading]]]] = defaultdict(list)
+    for (user_id, platform), found in by_key.items():
+        mine_of[user_id].append((platform, found))
+    for mine in mine_of.values():
+        if len(mine) > 1:
+            mine.sort(key=_platform_place)
     groups = list(by_key.values())
     week_drops = drops(groups, start, end)
     largest = _largest_drops(week_drops)
@@ -270,12 +280,8 @@ def build_report(
     move = () if narrowed is None else narrowed.move
     for member in counted:
         user_id = member.user_id
-        # The platforms they have readings on, in the platforms' order.
-        mine = [
-            (platform, found)
-            for platform in _PLATFORMS
-            if (found := by_key.get((user_id, platform)))
-        ]
+        mine = mine_of.get(user_id) or []
+        hit = excused.get(user_id)
         counting = (
             (
                 (r.taken_at.timestamp() for _, found in mine for r in found)
@@ -284,7 +290,7 @@ def build_report(
             ),
             member.timezone,
             last_week(member.timezone),
-            {week_of(at, member.timezone) for at in excused.get(user_id, ())},
+            {week_of(at, member.timezone) for at in hit} if hit else (),
             None if narrowed is None else narrowed.bases.get(user_id),
         )
         if user_id in move:
