@@ -148,11 +148,15 @@ class Narrowed:
         move: Collection[int] = (),
     ) -> Narrowed:
         """`taken`: when each reading of the members without a base was taken."""
-        instants: dict[int, list[float]] = {user_id: [] for user_id in bases}
+        # A member with a base counts only what the traces hold, whatever `taken` says.
+        instants = {user_id: at for user_id, at in taken.items() if user_id not in bases}
         for trace in traces:
-            if trace.user_id in instants:
-                instants[trace.user_id].extend(trace.at)
-        return Narrowed(traces, bases, {**taken, **instants}, weeks, move)
+            user_id = trace.user_id
+            if user_id in bases:
+                # Most members log on one platform: their trace's own instants, not a copy.
+                found = instants.get(user_id)
+                instants[user_id] = trace.at if found is None else [*found, *trace.at]
+        return Narrowed(traces, bases, instants, weeks, move)
 
 
 # Each platform's place in the platforms' order, which a member's rows follow.

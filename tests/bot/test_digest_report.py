@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.digest import DigestMember, build_report
+from bot.domain.digest import DigestMember, Narrowed, build_report
 from bot.domain.models import Platform, Post, PostCounts, Reading, Source
 from bot.domain.purges import is_drop
 from bot.domain.rules import Missing, NudgeKind
+from bot.domain.series import Trace
+from bot.domain.streaks import StreakBase
 
 UTC_ZONE = ZoneInfo("UTC")
 WEEK = date(2026, 11, 16)
@@ -215,3 +217,17 @@ def test_a_reading_at_monday_midnight_belongs_to_the_new_week() -> None:
     readings = [reading(1, START - days(3), 100), reading(1, END, 500)]
     report = build_report([member(1, "a")], readings, WEEK, START, END, UTC_ZONE)
     assert report.empty  # the reading at END opens the next week
+
+
+def test_narrowed_streak_instants_come_from_every_trace_of_a_member_with_a_base() -> None:
+    base = StreakBase(date(2026, 11, 9), 3)
+    tiktok, youtube, other = Trace(1, [10, 20], [5, 6]), Trace(1, [15], [7]), Trace(2, [30], [8])
+    narrowed = Narrowed.of(
+        [tiktok, youtube, other], {1: base, 3: base}, {1: [1.0], 2: [2.0], 4: [4.0]}
+    )
+    # Member 1: both platforms' traces, not what `taken` held; 2 and 4 have no base: `taken`'s;
+    # 3 has a base and no trace: nothing.
+    assert sorted(narrowed.instants[1]) == [10, 15, 20]
+    assert narrowed.instants[2] == [2.0] and narrowed.instants[4] == [4.0]
+    assert narrowed.instants.get(3, ()) == ()
+    assert list(tiktok.at) == [10, 20]  # the traces themselves are left as they were
