@@ -13,6 +13,7 @@ the chart's new weeks are kept with it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
@@ -77,23 +78,25 @@ async def build_digest(
     report = build_report(
         data.members, data.readings, week, start, end, tz, data.posts, data.goals, narrowed
     )
-    moved = await _keep_bases(digests, data, report.moved_bases)
+    keeping = []
+    if report.moved_bases:
+        keeping.append(_keep_bases(digests, data, report.moved_bases))
     # The weeks the chart worked out are kept when bases are written anyway, or when the
     # chart alone made the traces reach back further than the streaks needed: either way
     # the next digests read fewer readings.
     needed = min((need for need in needs.values() if need >= traced), default=start)
-    if moved or traced < needed:
-        await _keep_chart(digests, settings, data, report, until)
+    if report.moved_bases or traced < needed:
+        keeping.append(_keep_chart(digests, settings, data, report, until))
+    # Asked together: SQLite's writer commits them in one transaction.
+    await asyncio.gather(*keeping)
     return report
 
 
 async def _keep_bases(
     digests: DigestsPort, data: DigestData, moved: Mapping[int, StreakBase]
-) -> bool:
-    """Keep the bases the report counted at this week; whether any was to keep. Only a
-    shortcut for the next digest: a failure is logged, never raised."""
-    if not moved:
-        return False
+) -> None:
+    """Keep the bases the report counted at this week. Only a shortcut for the next digest:
+    a failure is logged, never raised."""
     # When each base's week starts and the one before it: worked out once per zone.
     bounds: dict[tuple[ZoneInfo, date], tuple[datetime, datetime]] = {}
     kept: list[KeptStreak] = []
@@ -114,7 +117,6 @@ async def _keep_bases(
         await digests.keep_streak_bases(kept)
     except Exception:
         log.exception("Keeping %d streak bases failed; the next digest counts again", len(kept))
-    return True
 
 
 async def _keep_chart(

@@ -17,6 +17,7 @@ from bot.domain.models import ReadingDraft
 from bot.domain.schedule import GuildSettings
 from bot.usecases import tracking
 from bot.usecases.digest import MOVE_BASE_AFTER, build_digest
+from storage import sqlite_writer
 from storage.sqlite import SQLiteStorage
 from tests.support.db import count
 
@@ -60,6 +61,21 @@ async def test_a_shortcut_grouped_with_a_durable_write_is_synced_with_it(storage
     assert seen == [True, True, True]
 
 
+async def weekly_logs(storage: Any) -> None:
+    """A reading every week, long enough that this week's digest moves a streak base on."""
+    weeks = MOVE_BASE_AFTER // timedelta(weeks=1) + 2
+    for back in range(weeks):
+        monday = THIS_WEEK - timedelta(weeks=back)
+        taken = datetime(monday.year, monday.month, monday.day, 12, tzinfo=UTC)
+        draft = ReadingDraft(ALEX, GUILD, None, 1_000 + back, 100)
+        await tracking.log_reading(storage, draft, now=taken + timedelta(days=1), confirmed=True)
+
+
+async def digest(storage: Any) -> None:
+    monday_after = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    await build_digest(storage, GuildSettings(GUILD), THIS_WEEK, monday_after)
+
+
 async def test_digests_keep_their_bases_and_chart_weeks_as_shortcuts(
     storage: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,14 +88,27 @@ async def test_digests_keep_their_bases_and_chart_weeks_as_shortcuts(
             return _kept(conn, *args)
 
         monkeypatch.setattr(digest_rows, name, spy)
-    weeks = MOVE_BASE_AFTER // timedelta(weeks=1) + 2
-    for back in range(weeks):
-        monday = THIS_WEEK - timedelta(weeks=back)
-        taken = datetime(monday.year, monday.month, monday.day, 12, tzinfo=UTC)
-        draft = ReadingDraft(ALEX, GUILD, None, 1_000 + back, 100)
-        await tracking.log_reading(storage, draft, now=taken + timedelta(days=1), confirmed=True)
-    monday_after = datetime(2026, 11, 23, 10, tzinfo=UTC)
-    await build_digest(storage, GuildSettings(GUILD), THIS_WEEK, monday_after)
+    await weekly_logs(storage)
+    await digest(storage)
     assert seen == {"keep_streak_bases": False, "keep_chart_weeks": False}
+    assert await count(storage, "streak_bases") == 1
+    assert await count(storage, "chart_weeks") > 0
+
+
+@pytest.mark.sqlite_only
+async def test_a_digests_bases_and_chart_weeks_are_one_commit(
+    storage: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await weekly_logs(storage)
+    groups: list[int] = []
+    run_group = sqlite_writer._run_group
+
+    def counted(entries: list[Any], conn: sqlite3.Connection) -> Any:
+        groups.append(len(entries))
+        return run_group(entries, conn)
+
+    monkeypatch.setattr(sqlite_writer, "_run_group", counted)
+    await digest(storage)
+    assert groups == [2]  # both writes, in one trip to the writer: one transaction
     assert await count(storage, "streak_bases") == 1
     assert await count(storage, "chart_weeks") > 0
