@@ -148,11 +148,14 @@ def visible_text(text: str, limit: int = NAME_MAX) -> str:
     """`text` without control or invisible format characters (zero-width, right-to-left
     overrides), on one line, cut to `limit` characters ending with "…": for places where
     markdown does not render (an embed's author, a chart's title, alt text)."""
-    visible = "".join(
-        " " if unicodedata.category(c) == "Zs" or c in "\n\r\t" else c
-        for c in text
-        if unicodedata.category(c) not in _HIDDEN or c in _KEPT
-    )
+    if text.isascii() and text.isprintable():
+        visible = text  # letters, digits, punctuation and spaces: nothing hidden (most names)
+    else:
+        visible = "".join(
+            " " if unicodedata.category(c) == "Zs" or c in "\n\r\t" else c
+            for c in text
+            if unicodedata.category(c) not in _HIDDEN or c in _KEPT
+        )
     cleaned = _SPACES.sub(" ", visible).strip()
     if len(cleaned) > limit:
         cleaned = cleaned[: limit - 1].rstrip() + "…"

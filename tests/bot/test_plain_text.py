@@ -70,3 +70,19 @@ def test_what_a_member_typed_is_shown_back_as_short_code(typed: str) -> None:
     assert shown == "nothing" or (shown[0] == shown[-1] == "`" and "`" not in shown[1:-1])
     assert len(shown) <= QUOTE_MAX + 2
     assert "\n" not in shown
+
+
+def _visible_the_long_way(text: str) -> str:
+    """What `visible_text` keeps of each character, looked up one by one (its general case)."""
+    kept = "".join(
+        " " if unicodedata.category(c) == "Zs" or c in "\n\r\t" else c
+        for c in text
+        if unicodedata.category(c) not in ("Cc", "Cf", "Cs", "Co") or c in "\n\r\t\u200d"
+    )
+    cleaned = re.sub(r"\s+", " ", kept).strip()
+    return cleaned if len(cleaned) <= NAME_MAX else cleaned[: NAME_MAX - 1].rstrip() + "…"
+
+
+@given(st.text(st.characters(max_codepoint=0x7F)) | st.text())
+def test_plain_ascii_names_read_as_every_other_name_does(typed: str) -> None:
+    assert visible_text(typed) == _visible_the_long_way(typed)
