@@ -7,6 +7,7 @@ purges are `bot.domain.purges`'s. Weeks, growth, streaks and the nudge come from
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import field
@@ -16,13 +17,14 @@ from zoneinfo import ZoneInfo
 from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.goals import Goal, first_reached
 from bot.domain.metrics import Growth
-from bot.domain.models import Platform, Post, Reading
+from bot.domain.models import Platform, Post, Reading, taken_at_of
 from bot.domain.periods import weeks_of
 from bot.domain.purges import Drop, Purge, drops, likely_purges
 from bot.domain.records import record
 from bot.domain.rules import (
     Change,
     Measured,
+    Missing,
     NudgeFigures,
     NudgeKind,
     choose_nudge,
@@ -193,16 +195,21 @@ def member_week(
     logged nothing in it. `posts`: their posts on that platform before `end`, oldest first,
     or None when they never logged a post anywhere; `goal`: theirs on that platform; `drop`:
     their largest drop in the week (`_largest_drops`)."""
-    inside = [r for r in readings if start <= r.taken_at < end]
-    if not inside:
+    growth = growth_over(readings, start, end)
+    if growth is Missing.NO_READING:
         return None
-    latest = inside[-1]
+    # Their latest reading in the week: where the growth ends, or the week's only reading.
+    latest = (
+        growth.last
+        if isinstance(growth, Change)
+        else readings[bisect_left(readings, end, key=taken_at_of) - 1]
+    )
     reached = None if goal is None else first_reached(goal, readings)
     return MemberWeek(
         member=member,
         platform=latest.platform,
         latest=latest,
-        growth=growth_over(readings, start, end),
+        growth=growth,
         streak=streak,
         drop=drop,
         posts=None if posts is None else sum(1 for p in posts if p.posted_at >= start),
