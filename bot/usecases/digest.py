@@ -55,21 +55,31 @@ async def build_digest(
     # where it lags: counted beside their streak.
     move: set[int] = set()
     # Where the bases used need their readings from: the streaks need the traces from the
-    # earliest on. Members mostly share a zone and a horizon: each is worked out once.
+    # earliest on.
     needs: dict[tuple[ZoneInfo, date], datetime] = {}
+    # Whether a base of a zone and horizon is used, and whether it is moved on. Members
+    # mostly share a zone and a horizon: each is worked out once.
+    decided: dict[tuple[ZoneInfo, date], tuple[bool, bool]] = {}
     for member in data.members:
         stored = data.streaks.get(member.user_id)
         if stored is None:
             continue
-        base, this_week = stored.base, last(member.timezone)
-        if base is not None and base.reaches(this_week):
-            key = (member.timezone, base.horizon)
-            if key not in needs:
-                needs[key] = base.needs_from(member.timezone)
-            if needs[key] >= traced:
-                bases[member.user_id] = base
-        used = bases.get(member.user_id)
-        if used is None or this_week - used.horizon >= MOVE_BASE_AFTER:
+        base = stored.base
+        if base is None:
+            move.add(member.user_id)
+            continue
+        key = (member.timezone, base.horizon)
+        verdict = decided.get(key)
+        if verdict is None:
+            this_week, used = last(member.timezone), False
+            if base.reaches(this_week):
+                need = needs[key] = base.needs_from(member.timezone)
+                used = need >= traced
+            lags = this_week - base.horizon >= MOVE_BASE_AFTER
+            verdict = decided[key] = (used, not used or lags)
+        if verdict[0]:
+            bases[member.user_id] = base
+        if verdict[1]:
             move.add(member.user_id)
     cold = [member.user_id for member in data.members if member.user_id not in bases]
     taken = await digests.streak_instants(cold, until) if cold else {}
