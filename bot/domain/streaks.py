@@ -28,6 +28,8 @@ from bot.domain.records import record
 STREAK_CAP = 520
 # A day, and the two hours a DST change can move local midnight by.
 _MONDAY_AND_MARGIN = (24 + 2) * 3600
+# No excused week: what most streaks are counted with.
+_NONE: frozenset[int] = frozenset()
 
 
 @record
@@ -106,10 +108,6 @@ def logging_streak_and_base(
     return streak, StreakBase(this_week, _run(counted, counted.grid.weeks - 3, base, _NONE))
 
 
-# No excused week: what most streaks are counted with.
-_NONE: frozenset[int] = frozenset()
-
-
 def _count(
     seconds: Iterable[float],
     tz: ZoneInfo,
@@ -128,7 +126,7 @@ def _count(
     # The readings `base` does not sum up: from `base.needs_from` on, taken from the grid
     # when it holds that week (it nearly always does).
     week = _index(grid, base.horizon - ONE_WEEK)
-    since = grid.marks[2 * week] if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
+    since = grid.start(week) if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
     return _Counted(grid, tz, seconds, since), skipped
 
 
@@ -191,7 +189,7 @@ class _Counted:
         if grid.irregular:
             for week in grid.irregular.intersection(weeks):
                 monday = grid.first + ONE_WEEK * week
-                start, end = marks[2 * week], marks[2 * week + 2]
+                start, end = grid.start(week), grid.start(week + 1)
                 self.mondays[week] = sum(
                     1
                     for at in taken
