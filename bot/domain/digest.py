@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from bot.domain.engagement import Engagement, engagement_of
 from bot.domain.goals import Goal, first_reached
 from bot.domain.metrics import Growth
 from bot.domain.models import Platform, Post, Reading, taken_at_of
+from bot.domain.narrowed import Narrowed
 from bot.domain.periods import weeks_of
 from bot.domain.purges import Drop, Purge, drops, likely_purges
 from bot.domain.records import record
@@ -121,44 +122,6 @@ class DigestReport:
             ),
             None,
         )
-
-
-@record
-class Narrowed:
-    """What stands in for a year of readings, when a digest is given only the readings the
-    week's own figures reach back to (`build_report`)."""
-
-    # The follower counts the community chart needs, one per member and platform, from the
-    # first of the chart's weeks not in `weeks` on (and those at the last instant before).
-    traces: Sequence[Trace]
-    # Streak bases kept for members (each reaching the week, and needing no reading older
-    # than the traces hold), counted on top of the instants the traces hold.
-    bases: Mapping[int, StreakBase]
-    # What each member's streak is counted from (POSIX seconds), beside their base if any.
-    instants: Mapping[int, Sequence[float]]
-    # The chart's weeks worked out before from every reading, and kept.
-    weeks: Sequence[CommunityWeek] = ()
-    # The members whose base is moved on to this week: it is counted beside their streak.
-    move: Collection[int] = ()
-
-    @staticmethod
-    def of(
-        traces: Sequence[Trace],
-        bases: Mapping[int, StreakBase],
-        taken: Mapping[int, Sequence[float]],
-        weeks: Sequence[CommunityWeek] = (),
-        move: Collection[int] = (),
-    ) -> Narrowed:
-        """`taken`: when each reading of the members without a base was taken."""
-        # A member with a base counts only what the traces hold, whatever `taken` says.
-        instants = {user_id: at for user_id, at in taken.items() if user_id not in bases}
-        for trace in traces:
-            user_id = trace.user_id
-            if user_id in bases:
-                # Most members log on one platform: their trace's own instants, not a copy.
-                found = instants.get(user_id)
-                instants[user_id] = trace.at if found is None else [*found, *trace.at]
-        return Narrowed(traces, bases, instants, weeks, move)
 
 
 # Each platform's place in the platforms' order, which a member's rows follow.

@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.digest import DigestReport, Narrowed, build_report
+from bot.domain.digest import DigestReport, build_report
+from bot.domain.narrowed import Narrowed
 from bot.domain.periods import weeks_of
 from bot.domain.rules import week_bounds
 from bot.domain.schedule import GuildSettings
@@ -54,12 +55,10 @@ async def build_digest(
     # A base is kept at this week for each member who had none that reaches it, and moved on
     # where it lags: counted beside their streak.
     move: set[int] = set()
-    # Where the bases used need their readings from: the streaks need the traces from the
-    # earliest on.
-    needs: dict[tuple[ZoneInfo, date], datetime] = {}
-    # Whether a base of a zone and horizon is used, and whether it is moved on. Members
-    # mostly share a zone and a horizon: each is worked out once.
-    decided: dict[tuple[ZoneInfo, date], tuple[bool, bool]] = {}
+    # For a base of a zone and a horizon: where it needs readings from when it is used (None
+    # when not), and whether it is moved on. Members mostly share a zone and a horizon: each
+    # is worked out once. The streaks need the traces from the earliest used need on.
+    decided: dict[tuple[ZoneInfo, date], tuple[datetime | None, bool]] = {}
     for member in data.members:
         stored = data.streaks.get(member.user_id)
         if stored is None:
@@ -71,15 +70,16 @@ async def build_digest(
         key = (member.timezone, base.horizon)
         verdict = decided.get(key)
         if verdict is None:
-            this_week, used = last(member.timezone), False
-            if base.reaches(this_week):
-                need = needs[key] = base.needs_from(member.timezone)
-                used = need >= traced
+            this_week = last(member.timezone)
+            need = base.needs_from(member.timezone) if base.reaches(this_week) else None
+            if need is not None and need < traced:
+                need = None  # it needs readings from before the traces: not used
             lags = this_week - base.horizon >= MOVE_BASE_AFTER
-            verdict = decided[key] = (used, not used or lags)
-        if verdict[0]:
+            verdict = decided[key] = (need, need is None or lags)
+        need, moved = verdict
+        if need is not None:
             bases[member.user_id] = base
-        if verdict[1]:
+        if moved:
             move.add(member.user_id)
     cold = [member.user_id for member in data.members if member.user_id not in bases]
     taken = await digests.streak_instants(cold, until) if cold else {}
@@ -94,7 +94,7 @@ async def build_digest(
     # The weeks the chart worked out are kept when bases are written anyway, or when the
     # chart alone made the traces reach back further than the streaks needed: either way
     # the next digests read fewer readings.
-    needed = min((need for need in needs.values() if need >= traced), default=start)
+    needed = min((need for need, _ in decided.values() if need is not None), default=start)
     if report.moved_bases or traced < needed:
         keeping.append(_keep_chart(digests, settings, data, report, until))
     # Asked together: SQLite's writer commits them in one transaction.

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain.digest import DigestMember, Narrowed, build_report
+from bot.domain.digest import DigestMember, build_report
 from bot.domain.models import Platform, Post, PostCounts, Reading, Source
+from bot.domain.narrowed import Narrowed
 from bot.domain.purges import is_drop
 from bot.domain.rules import Missing, NudgeKind
 from bot.domain.series import Trace
