@@ -35,7 +35,8 @@ _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 # The members, and the streak base kept for each in the zone their weeks are counted in here.
 _MEMBERS = """
 SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions, g.first_logged_at,
-       m.hidden, COALESCE(m.timezone, :zone), m.readings_version, b.horizon, b.run, b.needs_from
+       m.hidden, COALESCE(m.timezone, :zone), m.readings_version, b.horizon, b.run,
+       b.held_before, b.needs_from
 FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 LEFT JOIN streak_bases b ON b.user_id = g.user_id AND b.zone = COALESCE(m.timezone, :zone)
 WHERE g.guild_id = :guild ORDER BY g.user_id
@@ -85,18 +86,18 @@ _INSTANTS = """
 SELECT user_id, group_concat(taken_at || '') FROM readings
 WHERE user_id IN ({members}) AND taken_at <= ? GROUP BY user_id
 """
-# Bases (user, zone, horizon, settled before, run, needs from, version), each counted from
-# the member's readings as they were at its version: kept unless they changed since, or a
-# later base is kept. `WHERE true` tells SQLite the join's ON from the upsert's.
+# Bases (user, zone, horizon, settled before, run, held before, needs from, version), each
+# counted from the member's readings as they were at its version: kept unless they changed
+# since, or a later base is kept. `WHERE true` tells SQLite the join's ON from the upsert's.
 _KEEP = """
-INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run, needs_from)
-SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6
+INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run, held_before, needs_from)
+SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7
 FROM (VALUES {values}) AS v
-JOIN members m ON m.user_id = v.column1 AND m.readings_version = v.column7
+JOIN members m ON m.user_id = v.column1 AND m.readings_version = v.column8
 WHERE true
 ON CONFLICT (user_id, zone) DO UPDATE SET
     horizon = excluded.horizon, settled_before = excluded.settled_before, run = excluded.run,
-    needs_from = excluded.needs_from
+    held_before = excluded.held_before, needs_from = excluded.needs_from
 WHERE excluded.settled_before > streak_bases.settled_before
 RETURNING 1
 """
@@ -208,7 +209,7 @@ def _members(
     """`_MEMBERS`'s rows as the digest's members and their kept streaks. Members mostly share
     a zone and a base's horizon: each zone and base is made once."""
     zones: dict[str | None, ZoneInfo] = {None: tz, "": tz}
-    bases: dict[tuple[str, int], StreakBase] = {}
+    bases: dict[tuple[str, int, int], StreakBase] = {}
     people: list[DigestMember] = []
     streaks: dict[int, StoredStreak] = {}
     for (
@@ -222,6 +223,7 @@ def _members(
         version,
         horizon,
         run,
+        held_before,
         _,
     ) in rows:
         member_tz = zones.get(own_tz)
@@ -234,9 +236,10 @@ def _members(
         )
         base = None
         if horizon is not None:
-            base = bases.get((horizon, run))
+            key = (horizon, run, held_before)
+            base = bases.get(key)
             if base is None:
-                base = bases[horizon, run] = StreakBase(date.fromisoformat(horizon), run)
+                base = bases[key] = StreakBase(date.fromisoformat(horizon), run, bool(held_before))
         streaks[user_id] = StoredStreak(streak_zone, version, base)
     return people, streaks
 
@@ -296,6 +299,7 @@ def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> i
             one.base.horizon.isoformat(),
             ts(one.settled_before),
             one.base.run,
+            int(one.base.held_before),
             ts(one.needs_from),
             one.version,
         )

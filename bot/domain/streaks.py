@@ -8,8 +8,8 @@ server each week, so two things keep that cheap without a second version of the 
   bisection pass over the zone's week starts;
 - what a member's older weeks add up to can be kept (`StreakBase`): storage drops it whenever
   a reading before its horizon is written, changed or removed, so with it the streak needs
-  only the readings from the week before the horizon on. A base is counted, or moved on,
-  from the same count as the streak (`logging_streak_and_base`).
+  only the readings from the horizon on. A base is counted, or moved on, from the same count
+  as the streak (`logging_streak_and_base`).
 """
 
 from __future__ import annotations
@@ -36,14 +36,16 @@ _NONE: frozenset[int] = frozenset()
 class StreakBase:
     """What a member's weeks before `horizon` add up to, in one zone: `run` weeks in a row,
     each kept (a reading of its own, or the grace day), ending two weeks before `horizon`;
-    0 when that week was not kept.
+    0 when that week was not kept. And whether the week just before `horizon` holds a
+    reading of its own (`held_before`): whether that week is kept can depend on `horizon`'s
+    own Monday, so it is not part of `run`, but its readings are not needed again.
 
     It holds while no reading taken before `horizon`'s week is written, changed or removed
-    (storage drops it then). The week just before `horizon` is not part of it: whether it is
-    kept can depend on `horizon`'s own Monday."""
+    (storage drops it then)."""
 
     horizon: date  # a local Monday
     run: int
+    held_before: bool
 
     def reaches(self, this_week: date, excused: Collection[date] = ()) -> bool:
         """Whether a streak counted back from `this_week` may use it: the horizon is not
@@ -54,8 +56,8 @@ class StreakBase:
         return all(week > last for week in excused) if excused else True
 
     def needs_from(self, tz: ZoneInfo) -> datetime:
-        """From when on the readings must be given beside it: the week before `horizon`."""
-        return week_bounds(self.horizon - ONE_WEEK, tz)[0]
+        """From when on the readings must be given beside it: `horizon`'s week."""
+        return week_bounds(self.horizon, tz)[0]
 
 
 def logging_streak(
@@ -104,8 +106,11 @@ def logging_streak_and_base(
     if base is not None and base.horizon == this_week:
         return streak, base
     # The base sums up the weeks up to two before its horizon: the grid's third week from
-    # the end. The week before the horizon is on the grid, as its Monday decides the one before.
-    return streak, StreakBase(this_week, _run(counted, counted.grid.weeks - 3, base, _NONE))
+    # the end; and whether the week before the horizon, the grid's second from the end, holds
+    # a reading.
+    weeks = counted.grid.weeks
+    run = _run(counted, weeks - 3, base, _NONE)
+    return streak, StreakBase(this_week, run, counted.held(weeks - 2) > 0)
 
 
 def _count(
@@ -125,9 +130,12 @@ def _count(
         raise ValueError(f"a streak base at {base.horizon} does not reach {this_week}")
     # The readings `base` does not sum up: from `base.needs_from` on, taken from the grid
     # when it holds that week (it nearly always does).
-    week = _index(grid, base.horizon - ONE_WEEK)
+    week = _index(grid, base.horizon)
     since = grid.start(week) if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
-    return _Counted(grid, tz, seconds, since), skipped
+    counted = _Counted(grid, tz, seconds, since)
+    if base.held_before:
+        counted.logged.add(week - 1)
+    return counted, skipped
 
 
 def _streak(counted: _Counted, base: StreakBase | None, skipped: AbstractSet[int]) -> int:

@@ -221,7 +221,7 @@ def test_a_reading_at_monday_midnight_belongs_to_the_new_week() -> None:
 
 
 def test_narrowed_streak_instants_come_from_every_trace_of_a_member_with_a_base() -> None:
-    base = StreakBase(date(2026, 11, 9), 3)
+    base = StreakBase(date(2026, 11, 9), 3, held_before=True)
     tiktok, youtube, other = Trace(1, [10, 20], [5, 6]), Trace(1, [15], [7]), Trace(2, [30], [8])
     narrowed = Narrowed.of(
         [tiktok, youtube, other], {1: base, 3: base}, {1: [1.0], 2: [2.0], 4: [4.0]}

@@ -142,10 +142,9 @@ async def test_from_each_earlier_version_keeps_the_data(db_path: Path, version: 
     assert query(db_path, platforms) == query(db_path, pairs)
     assert len(query(db_path, platforms)) == (2 if version >= 7 else 1 if version >= 1 else 0)
     if version >= 12:
-        # A base kept before it said where its readings start reads from a day earlier than
-        # any zone's week before its horizon can start.
-        bases = query(db_path, "SELECT horizon, run, needs_from FROM streak_bases")
-        assert bases == [("2026-11-16", 3, 1795215600 - 8 * 86400)]
+        # A base kept before it said whether the week before its horizon held a reading is
+        # dropped: the next digest counts it again.
+        assert query(db_path, "SELECT count(*) FROM streak_bases") == [(0,)]
 
 
 async def reopened_settings(db_path: Path):  # type: ignore[no-untyped-def]

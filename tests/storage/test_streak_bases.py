@@ -90,7 +90,7 @@ async def test_a_base_counted_from_readings_that_changed_since_is_not_kept(stora
     data = await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)
     stored = data.streaks[ALEX]
     base = KeptStreak(
-        ALEX, stored.zone, StreakBase(THIS_WEEK, 1), tuesday(THIS_WEEK), 0, tuesday(THIS_WEEK)
+        ALEX, stored.zone, StreakBase(THIS_WEEK, 1, True), tuesday(THIS_WEEK), 0, tuesday(THIS_WEEK)
     )
     await log(storage, THIS_WEEK + timedelta(weeks=2))  # after the horizon, yet a change
     assert await storage.keep_streak_bases([base]) == 0
@@ -100,15 +100,27 @@ async def test_a_base_counted_from_readings_that_changed_since_is_not_kept(stora
     assert await storage.keep_streak_bases([current]) == 1
 
 
+async def test_a_kept_base_reads_back_as_it_was_kept(storage: Any) -> None:
+    """Whether the week before the horizon held a reading is kept with the base: the
+    streak counted on top of it needs no reading from that week."""
+    await log(storage, THIS_WEEK)
+    version = (await storage.digest_data(GUILD, UTC_ZONE, NOW, NOW)).streaks[ALEX].version
+    start = datetime(THIS_WEEK.year, THIS_WEEK.month, THIS_WEEK.day, tzinfo=UTC)
+    for held in (False, True):  # the later one replaces the earlier
+        base = StreakBase(THIS_WEEK, 4, held)
+        kept = KeptStreak(ALEX, "UTC", base, start + timedelta(weeks=held), version, start)
+        assert await storage.keep_streak_bases([kept]) == 1
+        data = await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)
+        assert data.streaks[ALEX].base == base
+
+
 async def test_an_older_base_never_replaces_a_newer_one(storage: Any) -> None:
     await log(storage, THIS_WEEK)
     version = (await storage.digest_data(GUILD, UTC_ZONE, NOW, NOW)).streaks[ALEX].version
 
     def kept(monday: date, run: int) -> KeptStreak:
         start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
-        return KeptStreak(
-            ALEX, "UTC", StreakBase(monday, run), start, version, start - timedelta(weeks=1)
-        )
+        return KeptStreak(ALEX, "UTC", StreakBase(monday, run, run > 0), start, version, start)
 
     assert await storage.keep_streak_bases([kept(THIS_WEEK, 3)]) == 1
     assert await storage.keep_streak_bases([kept(THIS_WEEK - timedelta(weeks=1), 2)]) == 0
@@ -148,9 +160,7 @@ async def test_a_base_kept_while_a_backfill_is_written_is_not_kept(storage: Any)
     await log(storage, THIS_WEEK)
     version = (await storage.digest_data(GUILD, UTC_ZONE, NOW, NOW)).streaks[ALEX].version
     start = datetime(THIS_WEEK.year, THIS_WEEK.month, THIS_WEEK.day, tzinfo=UTC)
-    base = KeptStreak(
-        ALEX, "UTC", StreakBase(THIS_WEEK, 0), start, version, start - timedelta(weeks=1)
-    )
+    base = KeptStreak(ALEX, "UTC", StreakBase(THIS_WEEK, 0, False), start, version, start)
     into_the_gap = int(tuesday(GAP).timestamp())
     async with WriteInFlight(storage, ALEX, GUILD, into_the_gap) as backfill:
         keeping = asyncio.ensure_future(storage.keep_streak_bases([base]))

@@ -1,0 +1,7 @@
+-- Whether the week just before a base's horizon holds a reading of its own
+-- (bot.domain.streaks.StreakBase.held_before): with it, a base needs no reading from before
+-- its horizon, and a digest reads a week fewer of them. Bases kept before this version do
+-- not say: they are dropped, and the next digests count them again.
+DELETE FROM streak_bases;
+ALTER TABLE streak_bases ADD COLUMN held_before INTEGER NOT NULL DEFAULT 0
+    CHECK (held_before IN (0, 1));
