@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import sqlite3
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -105,6 +107,8 @@ _ROSTER = """
 SELECT g.user_id, m.readings_version FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 WHERE g.guild_id = ?
 """
+# A `_TRACES` row's member and platform.
+_MEMBER_PLATFORM = itemgetter(0, 1)
 _KEEP_WEEKS = """
 INSERT INTO chart_weeks (guild_id, zone, monday, starts_at, ends_at, logged, followers)
 VALUES {values}
@@ -112,27 +116,6 @@ ON CONFLICT (guild_id, zone, monday) DO UPDATE SET
     starts_at = excluded.starts_at, ends_at = excluded.ends_at, logged = excluded.logged,
     followers = excluded.followers
 """
-
-
-def _grouped(
-    rows: Iterable[Sequence[Any]],
-) -> Iterator[tuple[int, list[int], list[int], list[int]]]:
-    """`_TRACES`'s rows as one (member, instants, ids, follower counts) per member and
-    platform."""
-    key: tuple[int, str] | None = None
-    at: list[int] = []
-    ids: list[int] = []
-    followers: list[int] = []
-    for user_id, platform, taken_at, reading_id, count in rows:
-        if (user_id, platform) != key:
-            if key is not None:
-                yield key[0], at, ids, followers
-            key, at, ids, followers = (user_id, platform), [], [], []
-        at.append(taken_at)
-        ids.append(reading_id)
-        followers.append(count)
-    if key is not None:
-        yield key[0], at, ids, followers
 
 
 def _narrowed(
@@ -144,15 +127,24 @@ def _narrowed(
     traces: list[Trace] = []
     wanted: list[int] = []
     full = params["full"]
-    for user_id, at, ids, followers in _grouped(conn.execute(_TRACES, params)):
-        traces.append(Trace(user_id, at, followers))
-        # The readings from :full on, and the last one before.
-        wanted += ids[max(bisect_left(at, full) - 1, 0) :]
+    rows = conn.execute(_TRACES, params).fetchall()
+    if rows:
+        # As columns, cut at each member's and platform's rows: slices, not a list per row.
+        _, _, instants, ids, followers = zip(*rows, strict=True)
+        low = 0
+        for (user_id, _), group in groupby(rows, _MEMBER_PLATFORM):
+            high = low + len(list(group))
+            at = instants[low:high]
+            traces.append(Trace(user_id, at, followers[low:high]))
+            # The readings from :full on, and the last one before.
+            wanted += ids[low + max(bisect_left(at, full) - 1, 0) : high]
+            low = high
     wanted += [i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None]
     if not wanted:
         return traces, []
-    ids = sorted(set(wanted))
-    return traces, conn.execute(_BY_ID.format(ids=", ".join("?" * len(ids))), ids).fetchall()
+    picked = sorted(set(wanted))
+    sql = _BY_ID.format(ids=", ".join("?" * len(picked)))
+    return traces, conn.execute(sql, picked).fetchall()
 
 
 def digest_data(
