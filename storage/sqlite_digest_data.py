@@ -284,19 +284,28 @@ def _hold(conn: sqlite3.Connection, user_ids: Iterable[int], *, roster: bool = F
 def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> int:
     """`DigestsPort.keep_streak_bases`."""
     _hold(conn, (one.user_id for one in kept))
-    rows = [
-        (
-            one.user_id,
-            one.zone,
-            one.base.horizon.isoformat(),
-            ts(one.settled_before),
-            one.base.run,
-            int(one.base.held_before),
-            ts(one.needs_from),
-            one.version,
+    # Bases mostly share a horizon and its instants: each is put in storage's terms once.
+    stored: dict[tuple[date, datetime, datetime], tuple[str, int, int]] = {}
+    rows = []
+    for one in kept:
+        key = (one.base.horizon, one.settled_before, one.needs_from)
+        terms = stored.get(key)
+        if terms is None:
+            terms = stored[key] = (key[0].isoformat(), ts(key[1]), ts(key[2]))
+        horizon, settled_before, needs_from = terms
+        base = one.base
+        rows.append(
+            (
+                one.user_id,
+                one.zone,
+                horizon,
+                settled_before,
+                base.run,
+                int(base.held_before),
+                needs_from,
+                one.version,
+            )
         )
-        for one in kept
-    ]
     return sum(
         len(conn.execute(_KEEP.format(values=values), params).fetchall())
         for values, params in in_batches(rows)
