@@ -110,9 +110,10 @@ class KeptStreak:
     user_id: int
     zone: str
     base: StreakBase
-    settled_before: datetime  # when `base.horizon` starts in `zone`
+    # `base.needs_from` in `zone`, where the base splits the member's history: it sums up the
+    # readings before, which it is dropped for changing, and needs those from then on.
+    settled_before: datetime
     version: int  # the member's readings' version (`StoredStreak.version`) it was counted at
-    needs_from: datetime  # `base.needs_from` in `zone`
 
 
 @record

@@ -38,7 +38,7 @@ _READING = ", ".join("r." + c.strip() for c in READING_COLUMNS.split(","))
 _MEMBERS = """
 SELECT g.user_id, COALESCE(g.display_name, ''), m.timezone, m.mentions, g.first_logged_at,
        m.hidden, COALESCE(m.timezone, :zone), m.readings_version, b.horizon, b.run,
-       b.held_before, b.needs_from
+       b.held_before, b.settled_before
 FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 LEFT JOIN streak_bases b ON b.user_id = g.user_id AND b.zone = COALESCE(m.timezone, :zone)
 WHERE g.guild_id = :guild ORDER BY g.user_id
@@ -88,18 +88,18 @@ _INSTANTS = """
 SELECT user_id, group_concat(taken_at || '') FROM readings
 WHERE user_id IN ({members}) AND taken_at <= ? GROUP BY user_id
 """
-# Bases (user, zone, horizon, settled before, run, held before, needs from, version), each
-# counted from the member's readings as they were at its version: kept unless they changed
-# since, or a later base is kept. `WHERE true` tells SQLite the join's ON from the upsert's.
+# Bases (user, zone, horizon, settled before, run, held before, version), each counted from
+# the member's readings as they were at its version: kept unless they changed since, or a
+# later base is kept. `WHERE true` tells SQLite the join's ON from the upsert's.
 _KEEP = """
-INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run, held_before, needs_from)
-SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7
+INSERT INTO streak_bases (user_id, zone, horizon, settled_before, run, held_before)
+SELECT v.column1, v.column2, v.column3, v.column4, v.column5, v.column6
 FROM (VALUES {values}) AS v
-JOIN members m ON m.user_id = v.column1 AND m.readings_version = v.column8
+JOIN members m ON m.user_id = v.column1 AND m.readings_version = v.column7
 WHERE true
 ON CONFLICT (user_id, zone) DO UPDATE SET
     horizon = excluded.horizon, settled_before = excluded.settled_before, run = excluded.run,
-    held_before = excluded.held_before, needs_from = excluded.needs_from
+    held_before = excluded.held_before
 WHERE excluded.settled_before > streak_bases.settled_before
 RETURNING 1
 """
@@ -176,7 +176,8 @@ def digest_data(
     else:
         kept = _kept_weeks(conn, params)
         # The traces start where the kept weeks end, or where a kept streak base needs its
-        # readings from, whichever is earlier; never before the chart, never after :full.
+        # readings from (where it splits the history: `settled_before`), whichever is
+        # earlier; never before the chart, never after :full.
         needs = [row[-1] for row in members if row[-1] is not None]
         reach = max(params["chart"], min(needs)) if needs else params["full"]
         params["chart"] = min(ts(kept[-1].end) if kept else params["chart"], reach, ts(full))
@@ -284,16 +285,16 @@ def _hold(conn: sqlite3.Connection, user_ids: Iterable[int], *, roster: bool = F
 def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> int:
     """`DigestsPort.keep_streak_bases`."""
     _hold(conn, (one.user_id for one in kept))
-    # Bases mostly share a horizon and its instants: each is put in storage's terms once.
-    stored: dict[tuple[date, datetime, datetime], tuple[str, int, int]] = {}
+    # Bases mostly share a horizon and its instant: each is put in storage's terms once.
+    stored: dict[tuple[date, datetime], tuple[str, int]] = {}
     rows = []
     for one in kept:
-        key = (one.base.horizon, one.settled_before, one.needs_from)
+        base = one.base
+        key = (base.horizon, one.settled_before)
         terms = stored.get(key)
         if terms is None:
-            terms = stored[key] = (key[0].isoformat(), ts(key[1]), ts(key[2]))
-        horizon, settled_before, needs_from = terms
-        base = one.base
+            terms = stored[key] = (key[0].isoformat(), ts(key[1]))
+        horizon, settled_before = terms
         rows.append(
             (
                 one.user_id,
@@ -302,7 +303,6 @@ def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> i
                 settled_before,
                 base.run,
                 int(base.held_before),
-                needs_from,
                 one.version,
             )
         )

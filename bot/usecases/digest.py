@@ -107,22 +107,20 @@ async def _keep_bases(
 ) -> None:
     """Keep the bases the report counted at this week. Only a shortcut for the next digest:
     a failure is logged, never raised."""
-    # When each base's week starts and the one before it: worked out once per zone.
-    bounds: dict[tuple[ZoneInfo, date], tuple[datetime, datetime]] = {}
+    # Where each base splits the history (`KeptStreak.settled_before`): worked out once per
+    # zone and horizon.
+    splits: dict[tuple[ZoneInfo, date], datetime] = {}
     kept: list[KeptStreak] = []
     for member in data.members:
         new = moved.get(member.user_id)
         if new is None:
             continue
         key = (member.timezone, new.horizon)
-        if key not in bounds:
-            tz = member.timezone
-            bounds[key] = (week_bounds(new.horizon, tz)[0], new.needs_from(tz))
-        settled_before, needs_from = bounds[key]
+        settled_before = splits.get(key)
+        if settled_before is None:
+            settled_before = splits[key] = new.needs_from(member.timezone)
         stored = data.streaks[member.user_id]
-        kept.append(
-            KeptStreak(member.user_id, stored.zone, new, settled_before, stored.version, needs_from)
-        )
+        kept.append(KeptStreak(member.user_id, stored.zone, new, settled_before, stored.version))
     try:
         await digests.keep_streak_bases(kept)
     except Exception:

@@ -89,9 +89,7 @@ async def test_a_base_counted_from_readings_that_changed_since_is_not_kept(stora
     await log(storage, THIS_WEEK)
     data = await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)
     stored = data.streaks[ALEX]
-    base = KeptStreak(
-        ALEX, stored.zone, StreakBase(THIS_WEEK, 1, True), tuesday(THIS_WEEK), 0, tuesday(THIS_WEEK)
-    )
+    base = KeptStreak(ALEX, stored.zone, StreakBase(THIS_WEEK, 1, True), tuesday(THIS_WEEK), 0)
     await log(storage, THIS_WEEK + timedelta(weeks=2))  # after the horizon, yet a change
     assert await storage.keep_streak_bases([base]) == 0
     assert await count(storage, "streak_bases") == 0
@@ -108,7 +106,7 @@ async def test_a_kept_base_reads_back_as_it_was_kept(storage: Any) -> None:
     start = datetime(THIS_WEEK.year, THIS_WEEK.month, THIS_WEEK.day, tzinfo=UTC)
     for held in (False, True):  # the later one replaces the earlier
         base = StreakBase(THIS_WEEK, 4, held)
-        kept = KeptStreak(ALEX, "UTC", base, start + timedelta(weeks=held), version, start)
+        kept = KeptStreak(ALEX, "UTC", base, start + timedelta(weeks=held), version)
         assert await storage.keep_streak_bases([kept]) == 1
         data = await storage.digest_data(GUILD, UTC_ZONE, NOW - timedelta(weeks=53), NOW)
         assert data.streaks[ALEX].base == base
@@ -120,7 +118,7 @@ async def test_an_older_base_never_replaces_a_newer_one(storage: Any) -> None:
 
     def kept(monday: date, run: int) -> KeptStreak:
         start = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
-        return KeptStreak(ALEX, "UTC", StreakBase(monday, run, run > 0), start, version, start)
+        return KeptStreak(ALEX, "UTC", StreakBase(monday, run, run > 0), start, version)
 
     assert await storage.keep_streak_bases([kept(THIS_WEEK, 3)]) == 1
     assert await storage.keep_streak_bases([kept(THIS_WEEK - timedelta(weeks=1), 2)]) == 0
@@ -160,7 +158,7 @@ async def test_a_base_kept_while_a_backfill_is_written_is_not_kept(storage: Any)
     await log(storage, THIS_WEEK)
     version = (await storage.digest_data(GUILD, UTC_ZONE, NOW, NOW)).streaks[ALEX].version
     start = datetime(THIS_WEEK.year, THIS_WEEK.month, THIS_WEEK.day, tzinfo=UTC)
-    base = KeptStreak(ALEX, "UTC", StreakBase(THIS_WEEK, 0, False), start, version, start)
+    base = KeptStreak(ALEX, "UTC", StreakBase(THIS_WEEK, 0, False), start, version)
     into_the_gap = int(tuesday(GAP).timestamp())
     async with WriteInFlight(storage, ALEX, GUILD, into_the_gap) as backfill:
         keeping = asyncio.ensure_future(storage.keep_streak_bases([base]))
