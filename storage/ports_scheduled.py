@@ -71,11 +71,11 @@ class DigestsPort(Protocol):
         With `full_since`, readings before it come only where a week's figures reach back to
         them, however long ago: on each platform the last one before it, and each goal's
         first reading that reached it. With `chart_since`, the chart's weeks kept from then
-        on come as `DigestData.chart`, and the follower counts (those at the last instant
-        before too) as `DigestData.traces`, from `DigestData.traces_since` on: where the kept
-        weeks end, or earlier where a kept streak base needs its readings from (never before
-        `chart_since`). The logging streak then needs `DigestData.streaks`, or else
-        `streak_instants`."""
+        on come as `DigestData.chart`, and the follower counts as `DigestData.traces`, from
+        `DigestData.traces_since` on: where the kept weeks end, or earlier where a kept
+        streak base needs its readings from (never before `chart_since`); and those at the
+        last instant before the first week not kept, which the chart adds up. The logging
+        streak then needs `DigestData.streaks`, or else `streak_instants`."""
 
     async def streak_instants(
         self, user_ids: Sequence[int], until: datetime

@@ -70,8 +70,8 @@ class DigestData:
     posts: list[Post] = field(default_factory=list)
     goals: list[Goal] = field(default_factory=list)  # the members' goals
     # With `chart_since` (`DigestsPort.digest_data`): each member's follower counts on each
-    # platform from `traces_since` on, and those at the last instant before, for the
-    # community chart and the streaks counted on a kept base.
+    # platform from `traces_since` on, and those at the last instant before the chart's first
+    # week not kept, for the community chart and the streaks counted on a kept base.
     traces: list[Trace] | None = None
     traces_since: datetime | None = None
     # What storage keeps of each member's logging streak, in the zone their weeks are counted

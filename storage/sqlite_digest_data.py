@@ -68,17 +68,21 @@ FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 WHERE g.guild_id = :guild
 """
 _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY 2, 3, 4, 1"
-# The chart's follower counts: each member's readings on each platform from the last instant
-# before :chart on, in order. Plain rows: cheaper to hand over than aggregated texts. Ordered
-# by g's member, not p's: SQLite then sees the order the joins walk in, and sorts nothing.
+# The follower counts of the chart and the streaks: each member's readings on each platform
+# from :chart on, and those at the last instant before :before (the chart's first week not
+# kept, which adds up the counts as of then) when that is earlier. In order. Plain rows:
+# cheaper to hand over than aggregated texts. Ordered by g's member, not p's: SQLite then sees
+# the order the joins walk in, and sorts nothing.
 _TRACES = """
 SELECT p.user_id, p.platform, r.taken_at, r.id, r.followers
 FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
 JOIN readings r ON r.user_id = p.user_id AND r.platform = p.platform
     AND r.taken_at >= COALESCE((
-        SELECT x.taken_at FROM readings x
-        WHERE x.user_id = p.user_id AND x.platform = p.platform AND x.taken_at < :chart
-        ORDER BY x.taken_at DESC LIMIT 1), :chart)
+        SELECT last.taken_at FROM (
+            SELECT x.taken_at FROM readings x
+            WHERE x.user_id = p.user_id AND x.platform = p.platform AND x.taken_at < :before
+            ORDER BY x.taken_at DESC LIMIT 1) AS last
+        WHERE last.taken_at < :chart), :chart)
     AND r.taken_at <= :until
 WHERE g.guild_id = :guild
 ORDER BY g.user_id, p.platform, r.taken_at, r.id
@@ -121,9 +125,10 @@ ON CONFLICT (guild_id, zone, monday) DO UPDATE SET
 def _narrowed(
     conn: sqlite3.Connection, params: dict[str, Any]
 ) -> tuple[list[Trace], list[Sequence[Any]]]:
-    """The chart's traces, and the whole readings the week's figures need, picked by id from
-    the traces (which hold every reading from :chart on, and those at the last instant before
-    it, on each platform): the week's own, the last before it, and each goal's first reaching."""
+    """The traces, and the whole readings the week's figures need, picked by id from the
+    traces (which hold every reading from :chart on, and on each platform those at the last
+    instant before :before, which is not after :full): the week's own, the last before it,
+    and each goal's first reaching."""
     traces: list[Trace] = []
     wanted: list[int] = []
     full = params["full"]
@@ -175,12 +180,15 @@ def digest_data(
         found = conn.execute(f"{_READINGS} ORDER BY 2, 3, 4, 1", params).fetchall()
     else:
         kept = _kept_weeks(conn, params)
-        # The traces start where the kept weeks end, or where a kept streak base needs its
-        # readings from (where it splits the history: `settled_before`), whichever is
-        # earlier; never before the chart, never after :full.
+        # The traces hold every reading from where the kept weeks end, or from where a kept
+        # streak base needs its readings (where it splits the history: `settled_before`),
+        # whichever is earlier; never before the chart, never after :full. Of the readings
+        # before, only the chart needs those at the last instant before its first week not
+        # kept (:before): a streak counted on a base needs none.
         needs = [row[-1] for row in members if row[-1] is not None]
         reach = max(params["chart"], min(needs)) if needs else params["full"]
-        params["chart"] = min(ts(kept[-1].end) if kept else params["chart"], reach, ts(full))
+        params["before"] = min(ts(kept[-1].end) if kept else params["chart"], ts(full))
+        params["chart"] = min(params["before"], reach)
         traces, found = _narrowed(conn, params)
     members_here = "SELECT user_id FROM member_guilds WHERE guild_id = :guild"
     people, streaks = _members(members, tz)

@@ -77,6 +77,28 @@ async def test_the_next_digest_reads_only_what_its_kept_weeks_do_not_hold(storag
     ]
 
 
+async def test_the_traces_hold_no_reading_that_neither_the_chart_nor_a_streak_needs(
+    storage: Any,
+) -> None:
+    """Two weeks after the digest that kept the bases and the chart's weeks, the streaks
+    need the readings from the bases' week on, and the chart the counts as of the end of its
+    last kept week, which that week's readings give: the one before is read by neither."""
+    await weekly(storage)
+    week = THIS_WEEK + 2 * WEEK
+    for monday in (THIS_WEEK + WEEK, week):
+        await log(storage, ALEX, monday, 2_000)
+        await log(storage, SAM, monday, 600)
+    start = datetime.combine(week, datetime.min.time(), UTC)
+    chart = start - (COMMUNITY_WEEKS - 1) * WEEK
+    data = await storage.digest_data(
+        GUILD, UTC_ZONE, start - 53 * WEEK, start + WEEK, full_since=start, chart_since=chart
+    )
+    bases_week = datetime.combine(THIS_WEEK, datetime.min.time(), UTC)
+    assert data.traces_since == bases_week
+    assert {trace.user_id: len(trace.at) for trace in data.traces} == {ALEX: 3, SAM: 3}
+    assert all(trace.at[0] == tuesday(THIS_WEEK).timestamp() for trace in data.traces)
+
+
 async def test_a_reading_backfilled_into_a_kept_week_drops_it_and_those_after(
     storage: Any,
 ) -> None:
