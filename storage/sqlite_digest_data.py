@@ -73,8 +73,8 @@ _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY
 # kept, which adds up the counts as of then) when that is earlier. In order. Plain rows:
 # cheaper to hand over than aggregated texts. Ordered by g's member, not p's: SQLite then sees
 # the order the joins walk in, and sorts nothing.
-_TRACES = """
-SELECT p.user_id, p.platform, r.taken_at, r.id, r.followers
+_TRACES = f"""
+SELECT {_READING}
 FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
 JOIN readings r ON r.user_id = p.user_id AND r.platform = p.platform
     AND r.taken_at >= COALESCE((
@@ -111,8 +111,11 @@ _ROSTER = """
 SELECT g.user_id, m.readings_version FROM member_guilds g JOIN members m ON m.user_id = g.user_id
 WHERE g.guild_id = ?
 """
-# A `_TRACES` row's member and platform.
-_MEMBER_PLATFORM = itemgetter(0, 1)
+# A reading row's member and platform, instant and follower count (`READING_COLUMNS`).
+_MEMBER_PLATFORM = itemgetter(1, 2)
+_TAKEN_AT = itemgetter(3)
+_FOLLOWERS = itemgetter(4)
+_ORDER = itemgetter(1, 2, 3, 0)
 _KEEP_WEEKS = """
 INSERT INTO chart_weeks (guild_id, zone, monday, starts_at, ends_at, logged, followers)
 VALUES {values}
@@ -125,31 +128,34 @@ ON CONFLICT (guild_id, zone, monday) DO UPDATE SET
 def _narrowed(
     conn: sqlite3.Connection, params: dict[str, Any]
 ) -> tuple[list[Trace], list[Sequence[Any]]]:
-    """The traces, and the whole readings the week's figures need, picked by id from the
-    traces (which hold every reading from :chart on, and on each platform those at the last
-    instant before :before, which is not after :full): the week's own, the last before it,
-    and each goal's first reaching."""
+    """The traces, and the whole readings the week's figures need: from the traces (which
+    hold every reading from :chart on, and on each platform those at the last instant before
+    :before, which is not after :full) the week's own and the last before it; and each goal's
+    first reaching, by id."""
     traces: list[Trace] = []
-    wanted: list[int] = []
+    found: list[Sequence[Any]] = []
     full = params["full"]
     rows = conn.execute(_TRACES, params).fetchall()
     if rows:
-        # As columns, cut at each member's and platform's rows: slices, not a list per row.
-        _, _, instants, ids, followers = zip(*rows, strict=True)
+        # Instants and counts as columns, cut at each member's and platform's rows: slices,
+        # not a list per row.
+        instants = tuple(map(_TAKEN_AT, rows))
+        followers = tuple(map(_FOLLOWERS, rows))
         low = 0
         for (user_id, _), group in groupby(rows, _MEMBER_PLATFORM):
             high = low + len(list(group))
             at = instants[low:high]
             traces.append(Trace(user_id, at, followers[low:high]))
             # The readings from :full on, and the last one before.
-            wanted += ids[low + max(bisect_left(at, full) - 1, 0) : high]
+            found += rows[low + max(bisect_left(at, full) - 1, 0) : high]
             low = high
-    wanted += [i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None]
-    if not wanted:
-        return traces, []
-    picked = sorted(set(wanted))
-    sql = _BY_ID.format(ids=", ".join("?" * len(picked)))
-    return traces, conn.execute(sql, picked).fetchall()
+    reached = {i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None}
+    if reached:
+        reached.difference_update(row[0] for row in found)
+    if reached:
+        sql = _BY_ID.format(ids=", ".join("?" * len(reached)))
+        found = sorted([*found, *conn.execute(sql, sorted(reached)).fetchall()], key=_ORDER)
+    return traces, found
 
 
 def digest_data(
