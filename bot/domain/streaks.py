@@ -52,8 +52,10 @@ class StreakBase:
         later, and no excused week falls in what it sums up."""
         if self.horizon > this_week:
             return False
+        if not excused:
+            return True
         last = self.horizon - 2 * ONE_WEEK
-        return all(week > last for week in excused) if excused else True
+        return all(week > last for week in excused)
 
     def needs_from(self, tz: ZoneInfo) -> datetime:
         """From when on the readings must be given beside it: `horizon`'s week."""
@@ -132,7 +134,7 @@ def _count(
     # when it holds that week (it nearly always does).
     week = _index(grid, base.horizon)
     since = grid.start(week) if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
-    counted = _Counted(grid, tz, seconds, since)
+    counted = _Counted(grid, tz, seconds, since, week)
     if base.held_before:
         counted.logged.add(week - 1)
     return counted, skipped
@@ -149,7 +151,8 @@ def _run(counted: _Counted, start: int, base: StreakBase | None, skipped: Abstra
     horizon and then `base`'s run when unbroken."""
     if base is None:
         return counted.walk(start, counted.oldest - 1, skipped)[0]
-    last = _index(counted.grid, base.horizon) - 2  # the last week `base` sums up
+    assert counted.horizon is not None  # counted with `base` (`_count`)
+    last = counted.horizon - 2  # the last week `base` sums up
     streak, through = counted.walk(start, last + 1, skipped)
     return min(streak + base.run, STREAK_CAP) if through else streak
 
@@ -167,12 +170,20 @@ class _Counted:
     weeks than the grid's first have negative ones); later readings, and those before
     `since`, are left out."""
 
-    __slots__ = ("grid", "logged", "mondays", "older", "oldest", "places")
+    __slots__ = ("grid", "horizon", "logged", "mondays", "older", "oldest", "places")
 
     def __init__(
-        self, grid: WeekGrid, tz: ZoneInfo, seconds: Iterable[float], since: float | None = None
+        self,
+        grid: WeekGrid,
+        tz: ZoneInfo,
+        seconds: Iterable[float],
+        since: float | None = None,
+        horizon: int | None = None,
     ) -> None:
         self.grid = grid
+        # The week of the streak base counted with them (`_count`), if any: where `_run`
+        # hands over to it.
+        self.horizon = horizon
         marks = grid.marks
         # Whole seconds, as the grid's marks are: the same weeks (a mark is at or before an
         # instant exactly when it is at or before its whole second), and int comparisons.
