@@ -105,7 +105,6 @@ ON CONFLICT (user_id, zone) DO UPDATE SET
     horizon = excluded.horizon, settled_before = excluded.settled_before, run = excluded.run,
     held_before = excluded.held_before
 WHERE excluded.settled_before > streak_bases.settled_before
-RETURNING 1
 """
 _ROSTER = """
 SELECT g.user_id, m.readings_version FROM member_guilds g JOIN members m ON m.user_id = g.user_id
@@ -321,7 +320,7 @@ def keep_streak_bases(conn: sqlite3.Connection, kept: Sequence[KeptStreak]) -> i
             )
         )
     return sum(
-        len(conn.execute(_KEEP.format(values=values), params).fetchall())
+        conn.execute(_KEEP.format(values=values), params).rowcount
         for values, params in in_batches(rows)
     )
 
