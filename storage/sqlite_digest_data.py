@@ -68,11 +68,11 @@ FROM member_guilds g JOIN goals gl ON gl.user_id = g.user_id
 WHERE g.guild_id = :guild
 """
 _BY_ID = f"SELECT {READING_COLUMNS} FROM readings WHERE id IN ({{ids}}) ORDER BY 2, 3, 4, 1"
-# The follower counts of the chart and the streaks: each member's readings on each platform
-# from :chart on, and those at the last instant before :before (the chart's first week not
-# kept, which adds up the counts as of then) when that is earlier. In order. Plain rows:
-# cheaper to hand over than aggregated texts. Ordered by g's member, not p's: SQLite then sees
-# the order the joins walk in, and sorts nothing.
+# The readings of the chart, the streaks and the week's own figures, whole: each member's on
+# each platform from :chart on, and those at the last instant before :before (the chart's
+# first week not kept, which adds up the counts as of then) when that is earlier. In order.
+# Plain rows: cheaper to hand over than aggregated texts. Ordered by g's member, not p's:
+# SQLite then sees the order the joins walk in, and sorts nothing.
 _TRACES = f"""
 SELECT {_READING}
 FROM member_guilds g JOIN member_platforms p ON p.user_id = g.user_id
@@ -151,9 +151,9 @@ def _narrowed(
     reached = {i for (i,) in conn.execute(_GOALS_REACHED, params).fetchall() if i is not None}
     if reached:
         reached.difference_update(row[0] for row in found)
-    if reached:
-        sql = _BY_ID.format(ids=", ".join("?" * len(reached)))
-        found = sorted([*found, *conn.execute(sql, sorted(reached)).fetchall()], key=_ORDER)
+        if reached:
+            sql = _BY_ID.format(ids=", ".join("?" * len(reached)))
+            found = sorted([*found, *conn.execute(sql, sorted(reached)).fetchall()], key=_ORDER)
     return traces, found
 
 
