@@ -17,8 +17,9 @@ class Narrowed:
     """What stands in for a year of readings, when a digest is given only the readings the
     week's own figures reach back to (`build_report`)."""
 
-    # The follower counts the community chart needs, one per member and platform, from the
-    # first of the chart's weeks not in `weeks` on (and those at the last instant before).
+    # Follower counts, one trace per member and platform: every reading from the first of
+    # the chart's weeks not in `weeks` on, or from earlier where a base needs them, and those
+    # at the last instant before that first week (what the chart adds up as of then).
     traces: Sequence[Trace]
     # Streak bases kept for members (each reaching the week, and needing no reading older
     # than the traces hold), counted on top of the instants the traces hold.
