@@ -25,6 +25,13 @@ log = logging.getLogger(__name__)
 
 Connect = Callable[[NetGainBot], Awaitable[None]]
 
+# The collector's youngest pass runs once this many more objects were made than freed
+# (Python's default: 700). Building a server's digest holds a few thousand at once (rows,
+# readings, its members' weeks) and frees them when done: with the default, about one pass a
+# server walked objects still in use, some 4% of building a week's digests
+# (`bench/digest.py`); with this, none.
+YOUNG_PASS_AFTER = 20_000
+
 
 async def serve_until_signal(
     running: Awaitable[None], close: Callable[[], Awaitable[None]]
@@ -58,9 +65,10 @@ def settle_start_up() -> None:
     """Keep what start-up made (modules, the bot, its storage) out of the collector's passes:
     it lives as long as the process, and a full pass would walk it again every few seconds of
     busy work (about 5% of building a week's digests, `bench/digest.py`). Objects made later
-    are collected as usual."""
+    are collected as usual, in passes that wait for more of them (`YOUNG_PASS_AFTER`)."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(YOUNG_PASS_AFTER, *gc.get_threshold()[1:])
 
 
 async def run(

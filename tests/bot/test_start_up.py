@@ -11,7 +11,7 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.client import NetGainBot
-from bot.runner import run
+from bot.runner import YOUNG_PASS_AFTER, run
 from bot.settings import Settings
 from storage.sqlite import SQLiteStorage
 from tests.support.process import TOKEN, netgain
@@ -120,15 +120,22 @@ def test_start_up_does_not_import_matplotlib() -> None:
 
 async def test_what_start_up_made_is_kept_out_of_the_collectors_passes(settings: Settings) -> None:
     """Modules, the bot and its storage live as long as the process: a full collection
-    would walk them again and again for nothing."""
+    would walk them again and again for nothing. Nor does a young pass walk a digest's
+    objects while they are still in use."""
     frozen: list[int] = []
+    thresholds: list[tuple[int, int, int]] = []
 
     async def connect(bot: NetGainBot) -> None:
         frozen.append(gc.get_freeze_count())
+        thresholds.append(gc.get_threshold())
 
+    before = gc.get_threshold()
     gc.unfreeze()
     try:
         await run(settings, connect, stop_on_signals=False)
     finally:
         gc.unfreeze()  # the rest of the suite collects as it did
+        gc.set_threshold(*before)
     assert frozen and frozen[0] > 0
+    # A digest's few thousand short-lived objects are freed before a young pass walks them.
+    assert thresholds[0] == (YOUNG_PASS_AFTER, *before[1:])
