@@ -70,9 +70,7 @@ class Answers(list):  # type: ignore[type-arg]
 
 async def load(bot: discord.Client, requests: int, members: int) -> tuple[float, list[float]]:
     """Seconds for the whole load, and each /log's time to answer."""
-    # Settling is not timed: what the answers set going (the reminders' refresh after first
-    # logs) outlasts SimCord's default 5 s on a slow machine, on PostgreSQL.
-    async with simcord.run(bot, settle_timeout=60) as env:
+    async with simcord.run(bot) as env:
         guild = env.create_guild()
         channel = guild.create_text_channel("general")
         actors = [guild.add_member(env.create_user(f"m{i}")) for i in range(members)]
