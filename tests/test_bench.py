@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import discord
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -63,3 +68,30 @@ def test_idle_memory_benchmark_runs() -> None:
     out = run_bench("idle_memory.py", "--servers", "5")
     assert "MiB per 1,000 servers" in out
     assert "ratio NetGain / bare" in out
+
+
+def test_the_load_benchmark_waits_for_work_that_outlasts_a_settle_timeout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Work a load leaves running after its last answer (NetGain's reminders' refresh can be
+    slow on a slow machine) is waited for, rather than stopping the benchmark as a bot that
+    never settles."""
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import log_load
+    from log_reply import bare_bot
+
+    bot = bare_bot()
+    finished: list[int] = []
+
+    async def slow_work(interaction: discord.Interaction) -> None:
+        # A query in a worker thread that takes three of the settle timeouts below.
+        await asyncio.get_running_loop().run_in_executor(None, time.sleep, 0.3)
+        finished.append(interaction.id)
+
+    @bot.event
+    async def on_interaction(interaction: discord.Interaction) -> None:
+        asyncio.get_running_loop().create_task(slow_work(interaction))
+
+    _, answered = asyncio.run(log_load.load(bot, 2, 1, settle_timeout=0.1))
+    assert len(answered) == 2
+    assert len(finished) == 2
