@@ -89,7 +89,12 @@ async def settle(env: simcord.Env, tries: int = SETTLE_TRIES) -> None:
 
 
 async def load(
-    bot: discord.Client, requests: int, members: int, *, settle_timeout: float = 5.0
+    bot: discord.Client,
+    requests: int,
+    members: int,
+    *,
+    settle_timeout: float = 5.0,
+    settle_tries: int = SETTLE_TRIES,
 ) -> tuple[float, list[float]]:
     """Seconds for the whole load, and each /log's time to answer."""
     async with simcord.run(bot, settle_timeout=settle_timeout) as env:
@@ -134,7 +139,7 @@ async def load(
         began = time.perf_counter()
         await asyncio.gather(*(member(i) for i in range(members)))
         elapsed = time.perf_counter() - began
-        await settle(env)
+        await settle(env, settle_tries)
         assert not env.errors, env.errors
     return elapsed, samples
 

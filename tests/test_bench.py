@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
-import time
+from contextlib import closing
 from pathlib import Path
 
 import discord
@@ -83,15 +84,23 @@ def test_the_load_benchmark_waits_for_work_that_outlasts_a_settle_timeout(
     bot = bare_bot()
     finished: list[int] = []
 
+    def slow_query() -> None:
+        # Counts to a million, row by row: a tenth of a second or more, many settle timeouts.
+        with closing(sqlite3.connect(":memory:")) as db:
+            db.execute(
+                "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c"
+                " WHERE x < 1000000) SELECT count(*) FROM c"
+            ).fetchone()
+
     async def slow_work(interaction: discord.Interaction) -> None:
-        # A query in a worker thread that takes three of the settle timeouts below.
-        await asyncio.get_running_loop().run_in_executor(None, time.sleep, 0.3)
+        await asyncio.get_running_loop().run_in_executor(None, slow_query)
         finished.append(interaction.id)
 
     @bot.event
     async def on_interaction(interaction: discord.Interaction) -> None:
         asyncio.get_running_loop().create_task(slow_work(interaction))
 
-    _, answered = asyncio.run(log_load.load(bot, 2, 1, settle_timeout=0.1))
+    settle = {"settle_timeout": 0.01, "settle_tries": 2_000}  # up to 20 s in all
+    _, answered = asyncio.run(log_load.load(bot, 2, 1, **settle))
     assert len(answered) == 2
     assert len(finished) == 2
