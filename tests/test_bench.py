@@ -100,7 +100,7 @@ def test_the_load_benchmark_waits_for_work_that_outlasts_a_settle_timeout(
     async def on_interaction(interaction: discord.Interaction) -> None:
         asyncio.get_running_loop().create_task(slow_work(interaction))
 
-    settle = {"settle_timeout": 0.01, "settle_tries": 2_000}  # up to 20 s in all
-    _, answered = asyncio.run(log_load.load(bot, 2, 1, **settle))
+    # Settling may take up to 2,000 timeouts of 0.01 s: 20 s in all.
+    _, answered = asyncio.run(log_load.load(bot, 2, 1, settle_timeout=0.01, settle_tries=2_000))
     assert len(answered) == 2
     assert len(finished) == 2
