@@ -18,6 +18,7 @@ from bisect import bisect_right
 from collections.abc import Collection, Iterable
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from math import floor
 from zoneinfo import ZoneInfo
 
@@ -128,16 +129,28 @@ def _count(
     skipped = {_index(grid, monday) for monday in excused} if excused else _NONE
     if base is None:
         return _Counted(grid, tz, seconds), skipped
-    if not base.reaches(this_week, excused):
+    if excused and not base.reaches(this_week, excused):
         raise ValueError(f"a streak base at {base.horizon} does not reach {this_week}")
-    # The readings `base` does not sum up: from `base.needs_from` on, taken from the grid
-    # when it holds that week (it nearly always does).
-    week = _index(grid, base.horizon)
-    since = grid.start(week) if 0 <= week < grid.weeks else base.needs_from(tz).timestamp()
+    week, since = _base_week(tz, this_week, base.horizon)
     counted = _Counted(grid, tz, seconds, since, week)
     if base.held_before:
         counted.logged.add(week - 1)
     return counted, skipped
+
+
+@lru_cache(maxsize=256)
+def _base_week(tz: ZoneInfo, this_week: date, horizon: date) -> tuple[int, float]:
+    """Where a base at `horizon` hands over on the grid of a streak counted back from
+    `this_week`: the horizon's week on it, and from when on the readings count beside the
+    base (`StreakBase.needs_from`), taken from the grid when it holds that week (it nearly
+    always does). Members mostly share a zone and a horizon: worked out once for them."""
+    if horizon > this_week:
+        raise ValueError(f"a streak base at {horizon} does not reach {this_week}")
+    grid = week_grid(tz, this_week, STREAK_CAP + 1)
+    week = _index(grid, horizon)
+    if 0 <= week < grid.weeks:
+        return week, grid.start(week)
+    return week, week_bounds(horizon, tz)[0].timestamp()
 
 
 def _streak(counted: _Counted, base: StreakBase | None, skipped: AbstractSet[int]) -> int:
@@ -150,7 +163,9 @@ def _run(counted: _Counted, start: int, base: StreakBase | None, skipped: Abstra
     """Kept weeks in a row from `start` back: through every reading, or down to `base`'s
     horizon and then `base`'s run when unbroken."""
     if base is None:
-        return counted.walk(start, counted.oldest - 1, skipped)[0]
+        # Down to the first week with a reading (the grid's weeks, then older ones).
+        oldest = min(counted.logged, default=counted.grid.weeks)
+        return counted.walk(start, oldest - 1, skipped)[0]
     assert counted.horizon is not None  # counted with `base` (`_count`)
     last = counted.horizon - 2  # the last week `base` sums up
     streak, through = counted.walk(start, last + 1, skipped)
@@ -170,7 +185,7 @@ class _Counted:
     weeks than the grid's first have negative ones); later readings, and those before
     `since`, are left out."""
 
-    __slots__ = ("grid", "horizon", "logged", "mondays", "older", "oldest", "places")
+    __slots__ = ("grid", "horizon", "logged", "mondays", "older", "places")
 
     def __init__(
         self,
@@ -185,53 +200,57 @@ class _Counted:
         # hands over to it.
         self.horizon = horizon
         marks = grid.marks
-        # Whole seconds, as the grid's marks are: the same weeks (a mark is at or before an
-        # instant exactly when it is at or before its whole second), and int comparisons.
         # Each instant's week by bisection over the weeks' starts (the same answer as
-        # `week_of`, without a zone conversion for each reading): `WeekGrid.marks`.
-        taken: list[int] = []
+        # `week_of`, without a zone conversion for each reading): `WeekGrid.marks`. The
+        # marks are whole seconds, so a mark is at or before an instant exactly when it is
+        # at or before the instant's whole second.
+        if not isinstance(seconds, (list, tuple)):
+            seconds = list(seconds)  # gone through again below, for the rare weeks
         places: dict[int, int] = {}
-        for at in seconds:
-            if since is not None and at < since:
-                continue
-            whole = floor(at)
-            taken.append(whole)
-            place = bisect_right(marks, whole)
-            places[place] = places.get(place, 0) + 1
-        self.places = places
-        places.pop(2 * grid.weeks + 1, None)
+        found = places.get
         # The grid's weeks with a reading (-1: older than the grid).
-        weeks = {(place - 1) >> 1 for place in places}
+        weeks: set[int] = set()
+        after = 2 * grid.weeks + 1  # later than the grid: not counted
+        for at in seconds:
+            if since is None or at >= since:
+                place = bisect_right(marks, at)
+                if place != after:
+                    places[place] = found(place, 0) + 1
+                    weeks.add((place - 1) >> 1)
+        self.places = places
+        self.logged = weeks
+        self.mondays: dict[int, int] = {}
+        self.older: dict[int, int] = {}
         # Where a DST change can repeat an hour near midnight, the Monday is counted the long
         # way, as it is for readings older than the grid.
-        self.mondays: dict[int, int] = {}
-        if grid.irregular:
-            for week in grid.irregular.intersection(weeks):
-                monday = grid.first + ONE_WEEK * week
-                start, end = grid.start(week), grid.start(week + 1)
-                self.mondays[week] = sum(
-                    1
-                    for at in taken
-                    if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
-                )
-        self.older: dict[int, int] = {}
-        if places.pop(0, None):
+        uneven = grid.irregular.intersection(weeks) if grid.irregular else ()
+        if uneven or 0 in places:
+            self._the_long_way(tz, [floor(at) for at in seconds if since is None or at >= since])
+
+    def _the_long_way(self, tz: ZoneInfo, taken: list[int]) -> None:
+        """Count the Mondays of the weeks a DST change makes uneven, and the readings older
+        than the grid, from the instants counted (whole seconds)."""
+        grid, weeks = self.grid, self.logged
+        for week in grid.irregular.intersection(weeks):
+            monday = grid.first + ONE_WEEK * week
+            start, end = grid.start(week), grid.start(week + 1)
+            self.mondays[week] = sum(
+                1
+                for at in taken
+                if start <= at < min(end, start + _MONDAY_AND_MARGIN) and _day(at, tz) == monday
+            )
+        if self.places.pop(0, None):
             weeks.discard(-1)
+            first = grid.marks[0]
             for at in taken:
-                if at < marks[0]:
+                if at < first:
                     moment = datetime.fromtimestamp(at, UTC)
                     monday = week_of(moment, tz)
                     week = _index(grid, monday)
                     self.older[week] = self.older.get(week, 0) + 1
                     if local_day(moment, tz) == monday:
                         self.mondays[week] = self.mondays.get(week, 0) + 1
-            # The first week with a reading.
-            self.oldest = min(self.older)
-            self.logged = weeks.union(self.older)
-        else:
-            # The first week with a reading (`grid.weeks`: none).
-            self.oldest = min(weeks) if weeks else grid.weeks
-            self.logged = weeks
+            weeks.update(self.older)
 
     def held(self, week: int) -> int:
         if week < 0:
