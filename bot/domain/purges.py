@@ -14,7 +14,6 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from bot.domain.models import Platform, Reading, taken_at_of
@@ -62,13 +61,14 @@ def drops(groups: Iterable[Sequence[Reading]], start: datetime, end: datetime) -
     readings on one platform in time order (each with the reading before `start`)."""
     found = []
     for mine in groups:
-        low = bisect_left(mine, start, key=taken_at_of)
         high = bisect_left(mine, end, key=taken_at_of)
-        found += [
-            Drop(before, after)
-            for before, after in pairwise(mine[max(low - 1, 0) : high])
-            if start <= after.taken_at and is_drop(before.followers, after.followers)
-        ]
+        low = bisect_left(mine, start, 0, high, key=taken_at_of)
+        # Each reading in the week against the one before it (a plain loop: most lists
+        # hold one or two readings, and a digest goes through one for every member).
+        for index in range(max(low, 1), high):
+            before, after = mine[index - 1], mine[index]
+            if is_drop(before.followers, after.followers):
+                found.append(Drop(before, after))
     return sorted(found, key=lambda d: (d.at, d.after.id))
 
 

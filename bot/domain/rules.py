@@ -83,11 +83,6 @@ class Change:
 Measured = Change | Missing
 
 
-def _index(readings: Sequence[Reading], moment: datetime) -> int:
-    """How many readings come before `moment` (`readings` in time order)."""
-    return bisect_left(readings, moment, key=taken_at_of)
-
-
 def growth_over(
     readings: Sequence[Reading], start: datetime | None, end: datetime | None
 ) -> Measured:
@@ -95,25 +90,24 @@ def growth_over(
 
     `start` None means since the first reading; `end` None means up to the latest.
     """
-    low = 0 if start is None else _index(readings, start)
-    high = len(readings) if end is None else _index(readings, end)
+    # How many readings come before each end.
+    low = 0 if start is None else bisect_left(readings, start, key=taken_at_of)
+    high = len(readings) if end is None else bisect_left(readings, end, key=taken_at_of)
     if high <= low:
         return Missing.NO_READING
     from_first_log = low == 0
-    first_index = low if from_first_log else low - 1
     if from_first_log and high - low == 1:
         return Missing.NOT_ENOUGH
-    after_first = readings[first_index + 1 : high]
-    gained = [r.gained for r in after_first if r.gained is not None]
-    lost = [r.lost for r in after_first if r.lost is not None]
-    return Change(
-        start=start,
-        first=readings[first_index],
-        last=readings[high - 1],
-        from_first_log=from_first_log,
-        gained=sum(gained) if gained else None,
-        lost=sum(lost) if lost else None,
-    )
+    first_index = low if from_first_log else low - 1
+    # What the member read off the platform's analytics after the first, when they gave any.
+    gained: int | None = None
+    lost: int | None = None
+    for reading in readings[first_index + 1 : high]:
+        if reading.gained is not None:
+            gained = reading.gained + (gained or 0)
+        if reading.lost is not None:
+            lost = reading.lost + (lost or 0)
+    return Change(start, readings[first_index], readings[high - 1], from_first_log, gained, lost)
 
 
 def week_to_date(readings: Sequence[Reading], now: datetime, tz: ZoneInfo) -> Measured:
