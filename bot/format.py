@@ -116,7 +116,9 @@ def week(monday: date, *, year: bool = False) -> str:
 # Characters Discord's markdown gives a meaning to anywhere in a line: each is shown as typed
 # once a backslash stands before it. `<` starts mentions, channels, roles, timestamps and
 # custom emoji; `[`…`](` a masked link.
-_MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
+_MARKDOWN = "\\*_~`|[]()<>"
+# Each of them with a backslash before it, and every @ broken up (`plain`), in one pass.
+_ESCAPED = str.maketrans({c: "\\" + c for c in _MARKDOWN} | {"@": "@\u200b"})
 # What gives a line's start a meaning (a heading, a list, a quote), escaped there.
 _LINE_START = re.compile(r"^(#|-|\+)")
 _ORDERED = re.compile(r"^(\d+)\.")
@@ -139,9 +141,8 @@ def plain(text: str, limit: int = NAME_MAX) -> str:
     """
     # A bare web address becomes a link; a zero-width space inside "://" keeps it text.
     unlinked = visible_text(text, limit).replace("://", ":\u200b//")
-    escaped = _MARKDOWN.sub(r"\\\1", unlinked)
-    escaped = _ORDERED.sub(r"\1\\.", _LINE_START.sub(r"\\\1", escaped))
-    return escaped.replace("@", "@\u200b")
+    escaped = unlinked.translate(_ESCAPED)
+    return _ORDERED.sub(r"\1\\.", _LINE_START.sub(r"\\\1", escaped))
 
 
 def visible_text(text: str, limit: int = NAME_MAX) -> str:
