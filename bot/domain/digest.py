@@ -184,6 +184,10 @@ def member_week(
     )
 
 
+# Where a row whose growth has no % (from zero followers) sorts: after every row with one.
+_NO_PCT = float("inf")
+
+
 def _sort_key(row: MemberWeek) -> tuple[int, float, int, str]:
     measured = row.growth
     if not isinstance(measured, Change):
@@ -191,10 +195,6 @@ def _sort_key(row: MemberWeek) -> tuple[int, float, int, str]:
     growth = measured.growth
     pct = growth.pct
     return (0, -pct if pct is not None else _NO_PCT, -growth.delta, row.member.name.lower())
-
-
-# Where a row whose growth has no % (from zero followers) sorts: after every row with one.
-_NO_PCT = float("inf")
 
 
 def build_report(

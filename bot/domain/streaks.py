@@ -129,7 +129,7 @@ def _count(
     skipped = {_index(grid, monday) for monday in excused} if excused else _NONE
     if base is None:
         return _Counted(grid, tz, seconds), skipped
-    if excused and not base.reaches(this_week, excused):
+    if not base.reaches(this_week, excused):
         raise ValueError(f"a streak base at {base.horizon} does not reach {this_week}")
     week, since = _base_week(tz, this_week, base.horizon)
     counted = _Counted(grid, tz, seconds, since, week)
@@ -141,11 +141,10 @@ def _count(
 @lru_cache(maxsize=256)
 def _base_week(tz: ZoneInfo, this_week: date, horizon: date) -> tuple[int, float]:
     """Where a base at `horizon` hands over on the grid of a streak counted back from
-    `this_week`: the horizon's week on it, and from when on the readings count beside the
-    base (`StreakBase.needs_from`), taken from the grid when it holds that week (it nearly
-    always does). Members mostly share a zone and a horizon: worked out once for them."""
-    if horizon > this_week:
-        raise ValueError(f"a streak base at {horizon} does not reach {this_week}")
+    `this_week` (the base reaches it: `StreakBase.reaches`): the horizon's week on it, and
+    from when on the readings count beside the base (`StreakBase.needs_from`), taken from
+    the grid when it holds that week (it nearly always does). Members mostly share a zone
+    and a horizon: worked out once for them."""
     grid = week_grid(tz, this_week, STREAK_CAP + 1)
     week = _index(grid, horizon)
     if 0 <= week < grid.weeks:
@@ -225,13 +224,14 @@ class _Counted:
         # way, as it is for readings older than the grid.
         uneven = grid.irregular.intersection(weeks) if grid.irregular else ()
         if uneven or 0 in places:
-            self._the_long_way(tz, [floor(at) for at in seconds if since is None or at >= since])
+            taken = [floor(at) for at in seconds if since is None or at >= since]
+            self._the_long_way(tz, taken, uneven)
 
-    def _the_long_way(self, tz: ZoneInfo, taken: list[int]) -> None:
-        """Count the Mondays of the weeks a DST change makes uneven, and the readings older
-        than the grid, from the instants counted (whole seconds)."""
+    def _the_long_way(self, tz: ZoneInfo, taken: list[int], uneven: Iterable[int]) -> None:
+        """Count the Mondays of the `uneven` weeks (a DST change near midnight), and the
+        readings older than the grid, from the instants counted (whole seconds)."""
         grid, weeks = self.grid, self.logged
-        for week in grid.irregular.intersection(weeks):
+        for week in uneven:
             monday = grid.first + ONE_WEEK * week
             start, end = grid.start(week), grid.start(week + 1)
             self.mondays[week] = sum(
